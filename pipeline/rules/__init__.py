@@ -1,0 +1,150 @@
+"""The rules as data: the packaged default.toml, optionally overlaid by the office's own rules file."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..read import Limits
+
+DEFAULT_RULES = Path(__file__).with_name("default.toml")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    code: str
+    label: str
+    words: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    all_of: tuple[tuple[str, ...], ...]
+    exceptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Garble:
+    wrong: str
+    right: str
+    exceptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    code: int
+    name: str
+    strong: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    source: str
+    limits: Limits
+    severity: dict[str, str]
+    messages: dict[str, str]
+    secret_mark: re.Pattern[str]
+    secret_alone: re.Pattern[str]
+    secret_declaration: re.Pattern[str]
+    secret_search_blocks: int
+    not_public_notes: tuple[str, ...]
+    public_notes: tuple[str, ...]
+    not_public_markers: tuple[str, ...]
+    marker_max_chars: int
+    pii: dict[str, re.Pattern[str]]
+    obligations: tuple[Obligation, ...]
+    application_marker: str
+    application_required: tuple[str, ...]
+    application_fields: dict[str, str]
+    bad_date: tuple[re.Pattern[str], ...]
+    docno: re.Pattern[str]
+    garbles: tuple[Garble, ...]
+    categories: tuple[Category, ...]
+    timing_words: dict[str, tuple[str, ...]]
+    temporary_days: int
+
+    def category_name(self, code: int | None) -> str | None:
+        return next((c.name for c in self.categories if c.code == code), None)
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """The default rules, with the office's file (if any) merged over them."""
+    data = _read_toml(DEFAULT_RULES)
+    source = "默认规则"
+    if path is not None:
+        data = _merge(data, _read_toml(path))
+        source = str(path)
+    try:
+        return _build(data, source)
+    except (KeyError, TypeError, ValueError, re.error) as e:
+        raise UsageError(f"规则文件 {source} 内容有误（{type(e).__name__}: {e}）；请对照默认规则（gongkai rules show）修改。") from e
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError as e:
+        raise UsageError(f"找不到规则文件：{path}；请检查路径。") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"规则文件 {path} 不是有效的 TOML（{e}）；请检查引号、括号和等号。") from e
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(d: dict[str, Any], source: str) -> Rules:
+    lim, sec, npub, app = d["limits"], d["secret"], d["not_public"], d["application"]
+    mb = 1024 * 1024
+    return Rules(
+        source=source,
+        limits=Limits(
+            max_bytes=int(lim["max_mb"] * mb),
+            max_unzipped_bytes=int(lim["max_unzipped_mb"] * mb),
+            max_zip_entries=int(lim["max_zip_entries"]),
+            max_pages=int(lim["max_pages"]),
+        ),
+        severity=dict(d["severity"]),
+        messages=dict(d["messages"]),
+        secret_mark=re.compile(sec["mark"]),
+        secret_alone=re.compile(sec["alone"]),
+        secret_declaration=re.compile(sec["declaration"]),
+        secret_search_blocks=int(sec["search_blocks"]),
+        not_public_notes=tuple(npub["notes"]),
+        public_notes=tuple(npub["public_notes"]),
+        not_public_markers=tuple(npub["markers"]),
+        marker_max_chars=int(npub["marker_max_chars"]),
+        pii={k: re.compile(v) for k, v in d["pii"].items()},
+        obligations=tuple(_obligation(o) for o in d["obligation"]),
+        application_marker=app["marker"],
+        application_required=tuple(app["required"]),
+        application_fields=dict(app["fields"]),
+        bad_date=tuple(re.compile(p) for p in d["bad_date"]["patterns"]),
+        docno=re.compile(d["docno"]["pattern"]),
+        garbles=tuple(Garble(g["wrong"], g["right"], tuple(g.get("except", ()))) for g in d["garble"]),
+        categories=tuple(
+            Category(int(k), v["name"], tuple(v.get("strong", ())), tuple(v.get("words", ())))
+            for k, v in sorted(d["categories"].items(), key=lambda kv: int(kv[0]))
+        ),
+        timing_words={k: tuple(d["timing"][k]) for k in ("periodic", "phase", "temporary")},
+        temporary_days=int(d["timing"]["temporary_days"]),
+    )
+
+
+def _obligation(o: dict[str, Any]) -> Obligation:
+    return Obligation(
+        code=o["code"],
+        label=o.get("label", o["code"]),
+        words=tuple(o.get("words", ())),
+        patterns=tuple(re.compile(p) for p in o.get("patterns", ())),
+        all_of=tuple(tuple(g) for g in o.get("all_of", ())),
+        exceptions=tuple(o.get("except", ())),
+    )

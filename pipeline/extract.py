@@ -1,0 +1,265 @@
+"""Stage 2 — extract: a Draft becomes Metadata (title, 发文字号, 成文日期, issuer, secrecy, 附注,
+category, application fields) and a Timing. Values that cannot be determined stay None."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .model import Application, Block, Draft, Metadata, Timing
+from .rules import Rules
+from .textutil import PUNCT_EDGE, date_only, find_dates, normalize_docno, squeeze, tidy
+
+DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划", "规定", "汇报", "情况", "意见", "办法", "细则",
+             "通告", "公告", "批复", "请示", "函", "纪要", "规则", "要点", "总结", "安排", "决议", "议案", "指引", "制度",
+             "申请表", "实施方案", "工作方案", "公报", "年度报告", "命令", "令")
+ORGAN_END = re.compile(
+    r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司)$")
+BANNER = re.compile(r"(文件|简报|通讯|快报|纪要)$")
+COPY_NO = re.compile(r"^[0-9A-Za-z]{4,8}$")
+URGENCY = re.compile(r"^(特急|加急|特提|平急|急件)")
+SALUTATION_END = ("：", ":")
+NOTE = re.compile(r"^[（(]\s*(此件[^）)]{1,14})\s*[）)]$")
+IMPRINT = re.compile(r"印发$|印发\s*$|抄送|^主送|^抄报")
+
+
+def extract(draft: Draft, rules: Rules) -> Metadata:
+    if draft.no_text_reason:
+        return Metadata(format=draft.format, pages=draft.pages)
+    body = [b for b in draft.blocks if b.kind == "para" or b.kind == "page"]
+    app = _application(draft, rules)
+    docno, _ = find_docno(draft, rules)
+    level, period = find_secrecy(draft, rules)
+    title = app.subject if app else _title(body, rules)
+    date_iso, issuer = _signature(body)
+    if app:
+        issuer = app.department or issuer
+        date_iso = app.date or date_iso
+    category = classify(draft, title, rules)
+    return Metadata(
+        format=draft.format,
+        pages=draft.pages,
+        title=title,
+        doc_number=docno,
+        date=date_iso,
+        issuer=issuer,
+        secrecy=level,
+        secrecy_period=period,
+        disclosure_note=_note(body),
+        category=category,
+        category_name=rules.category_name(category),
+        application=app,
+    )
+
+
+# ------------------------------------------------------------------ 发文字号, secrecy, 附注
+def find_docno(draft: Draft, rules: Rules) -> tuple[str | None, tuple[Block, str] | None]:
+    """The normalized 发文字号 and (its block, the raw text) — looked for in the head of the body."""
+    for block in _head(draft, 12):
+        text = tidy(block.text)
+        m = rules.docno.search(text)
+        if m and (m.start() <= 2 or len(text) <= 40):
+            return normalize_docno(m[1], m[2], m[4]), (block, m[0])
+    return None, None
+
+
+def find_secrecy(draft: Draft, rules: Rules) -> tuple[str | None, str | None]:
+    hit = secrecy_hit(draft, rules)
+    return (hit[1], hit[2]) if hit else (None, None)
+
+
+def secrecy_hit(draft: Draft, rules: Rules) -> tuple[Block, str, str | None, str] | None:
+    """(block, level, period, evidence) of a secrecy marking in the head of the body or a header."""
+    candidates = list(_head(draft, rules.secret_search_blocks)) + [b for b in draft.blocks if b.kind == "header"]
+    for block in candidates:
+        text = tidy(block.text)
+        m = rules.secret_mark.search(text)
+        if m and (m.start() <= 2 or block.kind == "header" or len(text) <= 30):
+            period = squeeze(m[2]) if m.lastindex and m.lastindex >= 2 and m[2] else None
+            return block, m[1], period, m[0]
+        m = rules.secret_alone.search(text)
+        if m:
+            return block, m[1], None, m[0]
+    for block in draft.blocks:
+        m = rules.secret_declaration.search(squeeze(block.text))
+        if m:
+            return block, m[3][:2], None, m[0]
+    return None
+
+
+def _note(body: list[Block]) -> str | None:
+    for block in reversed(body):
+        m = NOTE.match(squeeze(block.text))
+        if m:
+            return m[1]
+    return None
+
+
+def _head(draft: Draft, n: int) -> list[Block]:
+    return [b for b in draft.blocks if b.kind in ("para", "page")][:n]
+
+
+# ------------------------------------------------------------------ title
+def _title(body: list[Block], rules: Rules) -> str | None:
+    head = [squeeze(b.text) for b in body[:12]]
+    start = next((i for i, t in enumerate(head) if _is_title_start(t, rules)), None)
+    if start is None:
+        start = next((i for i, t in enumerate(head) if not _is_furniture(t, rules)), None)
+    if start is None:
+        return None
+    title = head[start]
+    for nxt in head[start + 1:]:
+        if not _continues_title(title, nxt, rules):
+            break
+        title += nxt
+    return title.strip(PUNCT_EDGE.replace("《", "").replace("》", "").replace("（", "").replace("）", "")) or None
+
+
+def _is_furniture(t: str, rules: Rules) -> bool:
+    """Lines of the 版头 that are not the title: copy numbers, secrecy, urgency, banner, 发文字号."""
+    return (
+        not t
+        or bool(COPY_NO.match(t))
+        or bool(URGENCY.match(t))
+        or bool(rules.secret_mark.search(t) and len(t) <= 30)
+        or bool(rules.secret_alone.match(t))
+        or bool(BANNER.search(t) and "关于" not in t)
+        or bool(rules.docno.search(t) and len(t) <= 40)
+        or t.endswith(SALUTATION_END)
+        or t.startswith("签发人")
+    )
+
+
+def _is_title_start(t: str, rules: Rules) -> bool:
+    if _is_furniture(t, rules) or len(t) > 90 or "。" in t:
+        return False
+    if "关于" in t[:30] or t.endswith(DOC_TYPES):
+        return True
+    # a line that only breaks off a longer title (关于印发… / …的通知 split over lines)
+    return t.startswith(("关于", "中共")) and not ORGAN_END.search(t)
+
+
+def _continues_title(title: str, nxt: str, rules: Rules) -> bool:
+    if not nxt or _is_furniture(nxt, rules) or "。" in nxt or len(title) + len(nxt) > 100:
+        return False
+    if nxt.startswith(("的", "和", "及", "与")) or nxt in DOC_TYPES:
+        return True
+    return not title.endswith(DOC_TYPES) and (nxt.endswith(DOC_TYPES) or len(nxt) <= 20) and not ORGAN_END.search(nxt)
+
+
+# ------------------------------------------------------------------ signature: issuer and 成文日期
+def _signature(body: list[Block]) -> tuple[str | None, str | None]:
+    """The 成文日期 is the last line that is only a date; the issuer the organ line just above it."""
+    for i in range(len(body) - 1, -1, -1):
+        text = body[i].text
+        if IMPRINT.search(squeeze(text)):
+            continue
+        iso = date_only(text)
+        if iso:
+            return iso, _issuer_above(body, i)
+        inline = _inline_signature(text)
+        if inline:
+            return inline
+    return None, None
+
+
+def _inline_signature(text: str) -> tuple[str, str] | None:
+    """A PDF or table line that carries organ and date together: 青川区科学技术局  2023年10月10日."""
+    t = tidy(text)
+    found = find_dates(t)
+    if not found or found[-1][2] < len(t) - 1:
+        return None
+    organ = squeeze(t[: found[-1][1]])
+    if 2 <= len(organ) <= 40 and ORGAN_END.search(organ) and "。" not in organ:
+        return found[-1][0], organ
+    return None
+
+
+def _issuer_above(body: list[Block], i: int) -> str | None:
+    for j in range(i - 1, max(-1, i - 4), -1):
+        t = squeeze(body[j].text).strip(PUNCT_EDGE)
+        if not t or t in ("（盖章）", "盖章") or t.startswith("附件"):
+            continue
+        if len(t) <= 40 and "。" not in t and not t.endswith(SALUTATION_END):
+            return t
+        return None
+    return None
+
+
+# ------------------------------------------------------------------ application form
+def _application(draft: Draft, rules: Rules) -> Application | None:
+    rows = [b for b in draft.blocks if b.kind == "row"]
+    heads = squeeze(" ".join(b.text for b in draft.blocks[:3]))
+    fields = _form_fields(rows, rules)
+    if rules.application_marker not in heads and not ({"subject", "content"} <= set(fields)):
+        return None
+    if not fields:
+        return None
+    when = fields.get("date")
+    return Application(**{**fields, "date": (find_dates(when)[0][0] if when and find_dates(when) else None)})
+
+
+def _form_fields(rows: list[Block], rules: Rules) -> dict[str, str | None]:
+    """label → value pairs of a two-column (or four-column) form."""
+    out: dict[str, str | None] = {}
+    for row in rows:
+        cells = list(row.cells)
+        for k in range(0, len(cells) - 1, 2):
+            key = rules.application_fields.get(squeeze(cells[k]))
+            if key and key not in out:
+                value = tidy(cells[k + 1])
+                out[key] = value or None
+        if len(cells) == 1 or len(cells) % 2:
+            key = rules.application_fields.get(squeeze(cells[-1]))
+            if key and key not in out:
+                out[key] = None
+    return out
+
+
+def application_labels(draft: Draft, rules: Rules) -> dict[str, Block]:
+    """Which application labels appear in the form's rows (for MISSING_FIELD's location)."""
+    out: dict[str, Block] = {}
+    for row in (b for b in draft.blocks if b.kind == "row"):
+        for cell in row.cells:
+            label = squeeze(cell)
+            if label in rules.application_fields:
+                out.setdefault(label, row)
+    return out
+
+
+# ------------------------------------------------------------------ category and timing
+def classify(draft: Draft, title: str | None, rules: Rules) -> int | None:
+    text = squeeze(draft.text)
+    if not text:
+        return None
+    head = squeeze(title or "")
+    scores: dict[int, int] = {}
+    for cat in rules.categories:
+        score = 0
+        for weight, words in ((3, cat.strong), (1, cat.words)):
+            for w in words:
+                if w in text:
+                    score += weight * (3 if w in head else 1)
+        if score:
+            scores[cat.code] = score
+    return max(scores, key=lambda c: (scores[c], -c)) if scores else max(c.code for c in rules.categories)
+
+
+def timing(draft: Draft, md: Metadata, rules: Rules) -> Timing:
+    source = squeeze(md.application.period or "") if md.application and md.application.period else ""
+    text = source or squeeze((md.title or "") + draft.text)
+    if not text:
+        return Timing()
+    kind = next((k for k in ("periodic", "phase", "temporary") if any(w in text for w in rules.timing_words[k])), None)
+    if kind is None and not source:
+        kind = None
+    return Timing(kind=kind, due=_due(kind, md.date))
+
+
+def _due(kind: str | None, iso: str | None) -> str | None:
+    """Regular work is due at the end of the quarter of its date; other kinds depend on the ledger."""
+    if kind != "periodic" or not iso:
+        return None
+    d = date.fromisoformat(iso)
+    q_end_month = ((d.month - 1) // 3 + 1) * 3
+    nxt = date(d.year + (q_end_month == 12), q_end_month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1).isoformat()

@@ -1,0 +1,137 @@
+"""Read a .docx into located blocks: body paragraphs and table rows in order, content controls and
+text boxes included, then headers and footers."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+
+from ..errors import InputError
+from ..model import Block
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TXBX = W + "txbxContent"
+
+
+def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
+    """Return (blocks, core-properties title)."""
+    import docx  # deferred: python-docx import costs ~100 ms and the CLI may not need it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as e:
+        raise InputError(
+            "Word 文件内容损坏，无法打开；请在 Word 中打开原稿，另存为新的 .docx 后重新放入。", "CORRUPT"
+        ) from e
+    counter = _Counter()
+    blocks = list(_body_blocks(document.element.body, counter))
+    blocks += list(_header_footer_blocks(document))
+    title = (document.core_properties.title or "").strip() or None
+    return tuple(blocks), title
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.para = 0
+        self.table = 0
+
+
+def _text_of(el: etree._Element) -> str:
+    """Text of a paragraph, without the text of text boxes anchored in it."""
+    parts: list[str] = []
+    for node in el.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+        if _inside_textbox(node, el):
+            continue
+        tag = node.tag
+        if tag == W + "t":
+            parts.append(node.text or "")
+        elif tag == W + "tab":
+            parts.append("\t")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _inside_textbox(node: etree._Element, stop: etree._Element) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == TXBX:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _body_blocks(container: etree._Element, counter: _Counter) -> Iterator[Block]:
+    for child in container:
+        tag = child.tag
+        if tag == W + "p":
+            yield from _paragraph_blocks(child, counter)
+        elif tag == W + "tbl":
+            counter.table += 1
+            yield from _table_blocks(child, counter.table)
+        elif tag in (W + "sdt", W + "customXml", W + "smartTag"):
+            content = child.find(W + "sdtContent") if tag == W + "sdt" else child
+            if content is not None:
+                yield from _body_blocks(content, counter)
+
+
+def _paragraph_blocks(p: etree._Element, counter: _Counter) -> Iterator[Block]:
+    text = _text_of(p)
+    if text.strip():
+        counter.para += 1
+        yield Block(text=text, location=f"第{counter.para}段")
+    for box in p.iter(TXBX):
+        for inner in box.iter(W + "p"):
+            t = _text_of(inner)
+            if t.strip():
+                counter.para += 1
+                yield Block(text=t, location=f"第{counter.para}段（文本框）")
+
+
+def _table_blocks(tbl: etree._Element, n: int) -> Iterator[Block]:
+    for r, tr in enumerate(tbl.iter(W + "tr"), start=1):
+        if _nearest(tr, W + "tbl") is not tbl:
+            continue  # a row of a nested table: its text is part of the outer cell
+        cells = []
+        for tc in tr.findall(W + "tc"):
+            cells.append("\n".join(_text_of(p) for p in tc.iter(W + "p") if not _inside_textbox(p, tc)).strip())
+        cells = _dedupe_merged(cells)
+        if any(cells):
+            yield Block(text="\t".join(cells), location=f"表{n}第{r}行", kind="row", cells=tuple(cells))
+
+
+def _nearest(el: etree._Element, tag: str) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != tag:
+        parent = parent.getparent()
+    return parent
+
+
+def _dedupe_merged(cells: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        if not out or c != out[-1] or not c:
+            out.append(c)
+    return out
+
+
+def _header_footer_blocks(document) -> Iterator[Block]:
+    seen: set[tuple[str, str]] = set()
+    for section in document.sections:
+        for kind, name, parts in (
+            ("header", "页眉", (section.header, section.first_page_header, section.even_page_header)),
+            ("footer", "页脚", (section.footer, section.first_page_footer, section.even_page_footer)),
+        ):
+            for part in parts:
+                if part.is_linked_to_previous and part is not section.header and part is not section.footer:
+                    continue
+                for p in part._element.iter(W + "p"):
+                    text = _text_of(p).strip()
+                    if text and (kind, text) not in seen:
+                        seen.add((kind, text))
+                        yield Block(text=text, location=name, kind=kind)

@@ -1,0 +1,120 @@
+"""Read a .pdf into located blocks, one per visual paragraph, with wrapped CJK lines rejoined."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Block
+
+TERMINAL = tuple("。：；！？:;!?）)」』”")
+CID = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass(frozen=True)
+class PdfText:
+    blocks: tuple[Block, ...]
+    pages: int
+    no_text_reason: str | None
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+
+
+def read_pdf(path: Path, max_pages: int) -> PdfText:
+    import pdfplumber  # deferred: heavy import
+    from pdfminer.pdftypes import PDFException
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    broken = (PdfminerException, MalformedPDFException, PSException, PDFException, ValueError, KeyError, TypeError)
+    try:
+        pdf = pdfplumber.open(str(path))
+    except broken as e:
+        raise _open_error(e) from e
+    with pdf:
+        try:
+            pages = pdf.pages
+        except broken as e:
+            raise _open_error(e) from e
+        if len(pages) > max_pages:
+            raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
+        blocks: list[Block] = []
+        cid_chars = total_chars = 0
+        for number, page in enumerate(pages, start=1):
+            try:
+                lines = _page_lines(page)
+            except broken:
+                blocks.append(Block(text="", location=f"第{number}页", kind="page"))
+                continue  # one damaged page: the rest of the file is still read
+            finally:
+                page.close()
+            for text in _paragraphs(lines, page_width=float(page.width)):
+                total_chars += len(text)
+                cid_chars += sum(len(m) for m in CID.findall(text))
+                blocks.append(Block(text=text, location=f"第{number}页", kind="page"))
+        count = len(pages)
+    blocks = [b for b in blocks if b.text.strip()]
+    reason = _no_text_reason(blocks, cid_chars, total_chars)
+    return PdfText(tuple(blocks) if reason is None else (), count, reason)
+
+
+def _open_error(e: Exception) -> InputError:
+    inner = repr(e)
+    if "Password" in inner or "Encrypt" in inner:
+        return InputError("PDF 设置了密码（已加密），无法读取；请取消密码或导出未加密的 PDF 后重新放入。", "ENCRYPTED")
+    return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
+
+
+def _no_text_reason(blocks: list[Block], cid_chars: int, total_chars: int) -> str | None:
+    if not blocks:
+        return "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
+    if total_chars and cid_chars / total_chars > 0.2:
+        return "PDF 的文字层无法识别（字体未嵌入编码，提取出乱码），无法检查内容"
+    return None
+
+
+def _page_lines(page) -> list[_Line]:
+    out = []
+    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+        text = ln["text"].replace("\u3000", " ")
+        if text.strip():
+            out.append(_Line(text=text, x0=float(ln["x0"]), x1=float(ln["x1"])))
+    return out
+
+
+def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
+    """Rejoin lines that a paragraph wrapped: the previous line runs to the right margin and does not
+    end a sentence, and the next one starts at the left margin or is centred (a wrapped title)."""
+    if not lines:
+        return []
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    em = _em(lines)
+    paras: list[str] = [lines[0].text]
+    for prev, ln in zip(lines, lines[1:]):
+        full = prev.x0 <= left + 2.5 * em and prev.x1 >= right - 1.5 * em
+        centred = abs((ln.x0 + ln.x1) / 2 - page_width / 2) < em and ln.x0 > left + 2.5 * em
+        continues = ln.x0 <= left + 0.8 * em or centred
+        if full and continues and not prev.text.rstrip().endswith(TERMINAL):
+            paras[-1] = _join(paras[-1], ln.text)
+        else:
+            paras.append(ln.text)
+    return paras
+
+
+def _em(lines: list[_Line]) -> float:
+    widths = sorted((ln.x1 - ln.x0) / max(1, len(ln.text)) for ln in lines if len(ln.text) >= 4)
+    return widths[len(widths) // 2] if widths else 12.0
+
+
+def _join(a: str, b: str) -> str:
+    # a CJK wrap has no space; a Latin word wrap gets one back
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b

@@ -1,0 +1,130 @@
+"""Decide what a file really is before any parser touches it, and enforce the size limits.
+
+Every refusal is an InputError with a Chinese message that says what is wrong and what to do.
+"""
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_entries: int = 2000
+    max_pages: int = 500
+
+
+def is_ignorable(name: str) -> bool:
+    """Office / WPS / LibreOffice lock and temp files and system files: never drafts."""
+    lower = name.lower()
+    return (
+        name.startswith("~$")
+        or name.startswith(".~lock.")
+        or (lower.startswith("~wrl") and lower.endswith(".tmp"))
+        or lower.endswith(".tmp")
+        or lower in {"thumbs.db", "desktop.ini", ".ds_store"}
+        or name.startswith(".")
+    )
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sniff(path: Path, limits: Limits) -> str:
+    """Return "docx" or "pdf", or raise InputError saying why the file cannot be checked."""
+    if path.name.startswith("~$") or path.name.startswith(".~lock."):
+        raise InputError("这是 Office/WPS 打开文档时产生的临时锁文件，不是文稿，无需处理；请放入正式文件。", "LOCK_FILE")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("文件是空的（0 字节），可能复制未完成或保存失败；请重新保存后再放入。", "EMPTY")
+    if size > limits.max_bytes:
+        raise InputError(
+            f"文件过大（{size / 1048576:.1f} MB，上限 {limits.max_bytes / 1048576:.0f} MB）；"
+            "请压缩图片或拆分后再放入。",
+            "TOO_LARGE",
+        )
+    with path.open("rb") as f:
+        head = f.read(1024)
+    suffix = path.suffix.lower()
+    if head.startswith(OLE_MAGIC):
+        return _refuse_ole(suffix)
+    if head.startswith(ZIP_MAGIC):
+        _check_zip(path, limits)
+        if suffix == ".pdf":
+            raise InputError("文件扩展名是 .pdf，但内容是 Word 文档；请改回 .docx 扩展名后再放入。", "WRONG_EXTENSION")
+        return "docx"
+    if PDF_MAGIC in head[:1024]:
+        if suffix == ".docx":
+            raise InputError("文件扩展名是 .docx，但内容是 PDF；请改回 .pdf 扩展名后再放入。", "WRONG_EXTENSION")
+        return "pdf"
+    return _refuse_other(head, suffix)
+
+
+def _refuse_ole(suffix: str) -> str:
+    if suffix == ".docx":
+        raise InputError(
+            "这个 .docx 文件设置了打开密码（已加密），无法读取；请在 Word 中取消密码后另存为 .docx 再放入。",
+            "ENCRYPTED",
+        )
+    raise InputError(
+        "这是旧版 Word/WPS 格式（.doc/.wps），无法直接检查；请在 Word 或 WPS 中“另存为” .docx 后重新放入。",
+        "LEGACY_FORMAT",
+    )
+
+
+def _refuse_other(head: bytes, suffix: str) -> str:
+    text = head.lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:200]:
+        kind = "网页（HTML）"
+    elif text.startswith(b"{\\rtf"):
+        kind = "RTF 文档"
+    else:
+        kind = "纯文本或其他格式"
+    if suffix in (".docx", ".pdf"):
+        raise InputError(
+            f"文件扩展名是 {suffix}，但内容其实是{kind}，不是真正的 {suffix[1:].upper()} 文件；"
+            "请用 Word 打开原稿，另存为 .docx 或导出为 PDF 后重新放入。",
+            "NOT_A_DOCUMENT",
+        )
+    raise InputError(
+        f"不支持的文件类型（{suffix or '无扩展名'}）；只能检查 .docx 和 .pdf 文稿，请另存为其中一种后重新放入。",
+        "UNSUPPORTED",
+    )
+
+
+def _check_zip(path: Path, limits: Limits) -> None:
+    """Refuse truncated archives and zip bombs before python-docx inflates anything."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(
+            "Word 文件已损坏或不完整（可能复制中断或下载未完成）；请从原处重新保存一份 .docx 后再放入。",
+            "CORRUPT",
+        ) from e
+    if len(infos) > limits.max_zip_entries:
+        raise InputError(f"文件内部条目过多（{len(infos)} 个），疑似异常文件；请在 Word 中另存为新文件后再放入。", "ZIP_BOMB")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_unzipped_bytes:
+        raise InputError(
+            f"文件解压后过大（{total / 1048576:.0f} MB），疑似异常文件（压缩炸弹）；请确认来源，另存为正常的 .docx 后再放入。",
+            "ZIP_BOMB",
+        )
+    names = {i.filename for i in infos}
+    if "word/document.xml" not in names:
+        raise InputError("这个压缩包不是 Word 文档（缺少正文部分）；请用 Word 另存为 .docx 后再放入。", "NOT_A_DOCUMENT")

@@ -1,0 +1,259 @@
+"""Stage 3 — check: a Draft and its Metadata against the rules, giving Findings with evidence and
+location. Each check is a small function; `check_draft` runs them all."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from ..extract import application_labels, find_docno, secrecy_hit
+from ..model import Block, Draft, Finding, Metadata
+from ..textutil import iso_date, squeeze, tidy
+from . import Garble, Obligation, Rules
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+MONTH_DAY = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def check_draft(draft: Draft, md: Metadata, rules: Rules) -> tuple[Finding, ...]:
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(draft, md, rules))
+    return tuple(findings)
+
+
+def finding(rules: Rules, code: str, detail: str, evidence: str, location: str) -> Finding:
+    message = rules.messages.get(code, "{detail}").format(detail=detail)
+    return Finding(code, rules.severity.get(code, "fix"), message, evidence, location)
+
+
+def _text_blocks(draft: Draft) -> Iterator[Block]:
+    return (b for b in draft.blocks if b.text.strip())
+
+
+# ------------------------------------------------------------------ block
+def check_no_text(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    if not draft.no_text_reason:
+        return []
+    where = f"共{draft.pages}页" if draft.pages else "全文"
+    return [finding(rules, "NO_TEXT", draft.no_text_reason, "（无可提取的文字）", where)]
+
+
+def check_secret(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    hit = secrecy_hit(draft, rules)
+    if not hit:
+        return []
+    block, level, period, evidence = hit
+    detail = level + (f"★{period}" if period else "")
+    return [finding(rules, "SECRET", detail, evidence, block.location)]
+
+
+def check_not_public(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    out = []
+    for block in _text_blocks(draft):
+        flat = squeeze(block.text)
+        note = next((n for n in rules.not_public_notes if n in flat), None)
+        if note and not any(p in flat for p in rules.public_notes):
+            out.append(finding(rules, "NOT_PUBLIC", note, tidy(block.text), block.location))
+            continue
+        short = len(flat.strip("（）()【】[]")) <= rules.marker_max_chars or block.kind in ("header", "footer")
+        marker = next((m for m in rules.not_public_markers if m in flat), None) if short else None
+        if marker:
+            out.append(finding(rules, "NOT_PUBLIC", marker, tidy(block.text), block.location))
+    return out[:1] + [f for f in out[1:] if f.evidence != out[0].evidence]
+
+
+# ------------------------------------------------------------------ personal data
+def id_valid(number: str) -> bool:
+    """GB 11643: 18 characters with a valid check character and a real birth date, or 15 digits."""
+    n = number.upper()
+    if len(n) == 15:
+        return n.isdigit() and iso_date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12])) is not None
+    if len(n) != 18 or not n[:17].isdigit():
+        return False
+    check = ID_CHECK[sum(int(c) * w for c, w in zip(n[:17], ID_WEIGHTS)) % 11]
+    return n[17] == check and iso_date(int(n[6:10]), int(n[10:12]), int(n[12:14])) is not None
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0 and len(set(digits)) > 2
+
+
+def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
+    """(code, start, end) of every ID, mobile and bank number in text, without overlaps.
+    Used by the checker and by the redacted copy."""
+    spans: list[tuple[str, int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for _, a, b in spans)
+
+    for key, code in (("id18", "PII_ID"), ("id15", "PII_ID")):
+        spans += [(code, m.start(), m.end()) for m in rules.pii[key].finditer(text)
+                  if id_valid(m[0]) and free(m.start(), m.end())]
+    for m in rules.pii["bank"].finditer(text):
+        digits = re.sub(r"\D", "", m[0])
+        if 16 <= len(digits) <= 19 and luhn_valid(digits) and free(m.start(), m.end()):
+            spans.append(("PII_BANK", m.start(), m.end()))
+    for m in rules.pii["mobile"].finditer(text):
+        if free(m.start(), m.end()):
+            spans.append(("PII_PHONE", m.start(), m.end()))
+    return sorted(spans, key=lambda s: s[1])
+
+
+def mask(value: str) -> str:
+    """Keep the first 3 and last 2 digits: 330106********3414 → 330***********14."""
+    chars = [c for c in value if c.isalnum()]
+    keep = {i for i in range(len(chars)) if i < 3 or i >= len(chars) - 2}
+    out, k = [], 0
+    for c in value:
+        if c.isalnum():
+            out.append(c if k in keep else "*")
+            k += 1
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    seen: dict[tuple[str, str], int] = {}
+    out: list[Finding] = []
+    for block in _text_blocks(draft):
+        for code, s, e in pii_spans(block.text, rules):
+            value = block.text[s:e]
+            key = (code, re.sub(r"\D", "", value))
+            if key in seen:
+                prev = out[seen[key]]
+                out[seen[key]] = Finding(prev.code, prev.severity, prev.message, prev.evidence,
+                                         f"{prev.location}、{block.location}")
+                continue
+            seen[key] = len(out)
+            out.append(finding(rules, code, mask(value), value, block.location))
+    return out
+
+
+# ------------------------------------------------------------------ procedure obligations
+def _covered(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:
+    """True when an exception phrase (correct Chinese containing the hit) spans the hit."""
+    for ex in exceptions:
+        for m in re.finditer(re.escape(ex), text):
+            if m.start() <= start and end <= m.end():
+                return True
+    return False
+
+
+def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> tuple[str, int] | None:
+    best: tuple[str, int] | None = None
+    for w in words:
+        for m in re.finditer(re.escape(w), text):
+            if not _covered(text, m.start(), m.end(), exceptions):
+                if best is None or m.start() < best[1]:
+                    best = (w, m.start())
+                break
+    return best
+
+
+def _obligation_hit(ob: Obligation, draft: Draft) -> tuple[str, Block] | None:
+    blocks = list(_text_blocks(draft))
+    for block in blocks:
+        flat = squeeze(block.text)
+        hit = _first_word(flat, ob.words, ob.exceptions)
+        if hit:
+            return _snippet(flat, hit[1], len(hit[0])), block
+        for p in ob.patterns:
+            m = p.search(flat)
+            if m:
+                return m[0], block
+    if ob.all_of:
+        found = []
+        for group in ob.all_of:
+            where = next(((w, b) for b in blocks for w in group if w in squeeze(b.text)), None)
+            if where is None:
+                return None
+            found.append(where)
+        return "、".join(w for w, _ in found), found[0][1]
+    return None
+
+
+def _snippet(text: str, start: int, length: int, pad: int = 6) -> str:
+    return text[max(0, start - pad): start + length + pad]
+
+
+def check_obligations(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    out = []
+    for ob in rules.obligations:
+        hit = _obligation_hit(ob, draft)
+        if hit:
+            evidence, block = hit
+            out.append(finding(rules, ob.code, ob.label, evidence, block.location))
+    return out
+
+
+# ------------------------------------------------------------------ quality
+def check_missing_fields(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    if md.application is None:
+        return []
+    labels = application_labels(draft, rules)
+    out = []
+    for label in rules.application_required:
+        value = getattr(md.application, rules.application_fields[label])
+        if not value or not squeeze(value):
+            block = labels.get(label)
+            out.append(finding(rules, "MISSING_FIELD", label, f"{label}：（空）", block.location if block else "申请表"))
+    return out
+
+
+def _garble_hits(g: Garble, text: str) -> Iterator[int]:
+    for m in re.finditer(re.escape(g.wrong), text):
+        if not _covered(text, m.start(), m.end(), g.exceptions):
+            yield m.start()
+
+
+def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    out = []
+    for g in rules.garbles:
+        places = [(b, pos) for b in _text_blocks(draft) for pos in _garble_hits(g, squeeze(b.text))]
+        if places:
+            block, pos = places[0]
+            where = "、".join(dict.fromkeys(b.location for b, _ in places))
+            detail = f"{g.wrong}”应为“{g.right}"
+            out.append(finding(rules, "GARBLE", detail, _snippet(squeeze(block.text), pos, len(g.wrong)), where))
+    return out
+
+
+def check_bad_dates(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    out = []
+    for block in _text_blocks(draft):
+        flat = squeeze(block.text)
+        bad = [m for p in rules.bad_date for m in p.finditer(flat)]
+        bad += [m for m in MONTH_DAY.finditer(flat) if _impossible(m)]
+        for m in sorted(bad, key=lambda m: m.start()):
+            out.append(finding(rules, "BAD_DATE", m[0], _snippet(flat, m.start(), len(m[0])), block.location))
+    return out
+
+
+def _impossible(m: re.Match[str]) -> bool:
+    month, day = int(m[2]), int(m[3])
+    year = int(m[1]) if m[1] else 2024  # a leap year: 2月29日 without a year is possible
+    return 1 <= month <= 12 and iso_date(year, month, day) is None
+
+
+def check_docno(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    normalized, where = find_docno(draft, rules)
+    if not normalized or not where:
+        return []
+    block, raw = where
+    if squeeze(raw) == normalized:
+        return []
+    return [finding(rules, "DOCNO_FORMAT", normalized, raw, block.location)]
+
+
+CHECKS: tuple[Callable[[Draft, Metadata, Rules], list[Finding]], ...] = (
+    check_no_text, check_secret, check_not_public, check_pii, check_obligations,
+    check_missing_fields, check_garbles, check_bad_dates, check_docno,
+)

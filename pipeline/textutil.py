@@ -1,0 +1,75 @@
+"""Small text helpers shared by extraction and the rules: dates, document numbers, whitespace."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUM = "〇○零ＯОO一二三四五六七八九十"
+ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DATE = re.compile(rf"([{CN_NUM}]{{4}})\s*年\s*([{CN_NUM}]{{1,3}})\s*月\s*([{CN_NUM}]{{1,3}})\s*日")
+DASH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+SPACES = re.compile(r"[\s\u3000\u00a0\u2002\u2003\u200b]+")
+PUNCT_EDGE = "（）()“”\"'《》 :：，,。.;；"
+
+
+def squeeze(text: str) -> str:
+    """Remove all whitespace: CJK text carries no meaning in spaces (的 通 知, NBSP, line breaks)."""
+    return SPACES.sub("", text)
+
+
+def tidy(text: str) -> str:
+    """Collapse whitespace runs into one space and trim."""
+    return SPACES.sub(" ", text).strip()
+
+
+def cn_number(s: str) -> int | None:
+    """二〇二三 → 2023 (digit by digit); 十二 → 12, 二十八 → 28, 三十一 → 31."""
+    if "十" not in s:
+        digits = [CN_DIGITS.get(ch) for ch in s]
+        return None if None in digits else int("".join(str(d) for d in digits))
+    head, _, tail = s.partition("十")
+    tens = CN_DIGITS.get(head, None) if head else 1
+    ones = CN_DIGITS.get(tail, None) if tail else 0
+    return None if tens is None or ones is None else tens * 10 + ones
+
+
+def iso_date(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[str, int, int]]:
+    """All valid dates in text as (iso, start, end), in order."""
+    out = []
+    for m in ARABIC_DATE.finditer(text):
+        iso = iso_date(int(m[1]), int(m[2]), int(m[3]))
+        if iso:
+            out.append((iso, m.start(), m.end()))
+    for m in CN_DATE.finditer(text):
+        parts = [cn_number(g) for g in m.groups()]
+        if None not in parts:
+            iso = iso_date(*parts)  # type: ignore[arg-type]
+            if iso:
+                out.append((iso, m.start(), m.end()))
+    for m in DASH_DATE.finditer(text):
+        iso = iso_date(int(m[1]), int(m[2]), int(m[3]))
+        if iso:
+            out.append((iso, m.start(), m.end()))
+    return sorted(out, key=lambda t: t[1])
+
+
+def date_only(text: str) -> str | None:
+    """The ISO date when the whole text is a date (a 成文日期 line), else None."""
+    t = squeeze(text).strip(PUNCT_EDGE)
+    found = find_dates(t)
+    if len(found) == 1 and found[0][1] == 0 and found[0][2] >= len(t) - 1:
+        return found[0][0]
+    return None
+
+
+def normalize_docno(prefix: str, year: str, number: str) -> str:
+    return f"{prefix}〔{year}〕{int(number)}号"
