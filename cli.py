@@ -26,8 +26,18 @@ class Shell(click.Group):
 
 @click.group(cls=Shell, help="gongkai 党务公开文稿自动化：检查文稿、登记台账、流转审批、生成文书。")
 @click.version_option(package_name="gongkai")
-def cli() -> None:
-    pass
+@click.option("--workspace", "-w", type=click.Path(path_type=Path, file_okay=False),
+              help="工作区目录（默认从当前目录向上查找 gongkai.toml）。")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    ctx.obj = workspace
+
+
+def session(ctx: click.Context, rules_file: Path | None = None):
+    from pipeline.api import open_session
+    from pipeline.workspace import load_workspace
+
+    return open_session(load_workspace(ctx.find_root().obj), rules_file)
 
 
 @cli.command("check", help="检查 .docx / .pdf 文稿（可给文件夹），输出元数据、问题和结论。")
@@ -55,6 +65,209 @@ def check_exit_code(reports: list) -> int:
     if any(r.disclosable is False for r in reports):
         return EXIT_BLOCKED
     return 0
+
+
+@cli.command("init", help="新建工作区：配置文件 gongkai.toml 和 inbox/ outbox/ archive/ failed/ 目录。")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+def init_cmd(directory: Path) -> None:
+    from pipeline.workspace import init_workspace
+
+    settings, created = init_workspace(directory)
+    click.echo(("已创建工作区：" if created else "工作区已存在，已补齐目录：") + str(settings.root))
+    click.echo(f"  配置：{settings.root / 'gongkai.toml'}（请填写单位名称、领导小组成员和监督电话）")
+    click.echo(f"  收件箱：{settings.inbox}　输出：{settings.outbox}")
+
+
+@cli.command("ingest", help="处理收件箱中现有的全部文稿：检查、登记、归档原件、生成审批表。")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用指定的规则文件。")
+@click.pass_context
+def ingest_cmd(ctx: click.Context, rules_file: Path | None) -> None:
+    from pipeline.intake import inbox_files
+    from pipeline.present import outcome_table
+
+    with session(ctx, rules_file) as s:
+        files = inbox_files(s.settings.inbox)
+        if not files:
+            click.echo(f"收件箱 {s.settings.inbox} 中没有待处理的文稿。")
+            return
+        from pipeline.api import run_ingest
+
+        with click.progressbar(length=len(files), label="处理文稿", file=sys.stderr) as bar:
+            outcomes = run_ingest(s, files, on_done=lambda o: bar.update(1))
+    click.echo(outcome_table(outcomes))
+
+
+@cli.command("list", help="列出事项。")
+@click.option("--status", help="只列出某状态：received blocked approved returned predisclosed disclosed_inside disclosed closed")
+@click.option("--overdue", is_flag=True, help="只列出已逾期的事项。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None, overdue: bool, as_json: bool) -> None:
+    from pipeline.api import list_items
+    from pipeline.present import item_rows
+    from pipeline.workflow import STATUS_NAMES, is_overdue
+
+    with session(ctx) as s:
+        items = list_items(s, status, overdue)
+    if as_json:
+        click.echo(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1))
+    elif not items:
+        click.echo("没有符合条件的事项。")
+    else:
+        click.echo(item_rows(items, STATUS_NAMES, is_overdue))
+        click.echo(f"共 {len(items)} 项，其中逾期 {sum(is_overdue(i) for i in items)} 项。")
+
+
+def item_json(item, events: bool = False) -> dict:
+    from pipeline.workflow import is_overdue
+
+    d = {"id": item.id, "status": item.status, "title": item.title, "file": item.file, "sha256": item.sha256,
+         "version": item.version, "due": item.due, "overdue": is_overdue(item), "created": item.created}
+    if events:
+        d["report"] = item.report.to_json()
+        d["events"] = [e.__dict__ for e in item.events]
+    return d
+
+
+@cli.command("show", help="查看一个事项：元数据、检查结果、状态、期限和全部办理记录。")
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
+    from pipeline.present import item_detail
+    from pipeline.workflow import STATUS_NAMES, is_overdue
+
+    with session(ctx) as s:
+        item = s.ledger.item(item_id)
+        fb = s.ledger.feedback(item_id=item.id)
+    if as_json:
+        d = item_json(item, events=True)
+        d["feedback"] = [f.__dict__ for f in fb]
+        click.echo(json.dumps(d, ensure_ascii=False, indent=1))
+    else:
+        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item), fb))
+
+
+@cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")
+@click.argument("item_id")
+@click.option("--approve/--reject", required=True, help="通过或退回。")
+@click.option("--by", required=True, help="审核人姓名。")
+@click.option("--level", type=click.Choice(["bureau", "district"]), default="bureau", show_default=True,
+              help="bureau 局党务公开领导小组；district 区党务公开领导小组。")
+@click.option("--comment", help="审核意见（无文字层的文件须写明人工核对结论）。")
+@click.pass_context
+def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None) -> None:
+    from pipeline.api import review
+
+    with session(ctx) as s:
+        item = review(s, item_id, approve, by, level, comment)
+    echo_state(item, "审核结论已记录，审批表已更新。")
+
+
+@cli.command("predisclose", help="预公开（公示）一个已审核通过的事项，生成预公开公示。")
+@click.argument("item_id")
+@click.option("--days", type=int, help="征求意见的工作日数（默认取配置 predisclose_days）。")
+@click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.pass_context
+def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str) -> None:
+    from pipeline.api import predisclose
+
+    with session(ctx) as s:
+        item = predisclose(s, item_id, days, by)
+    echo_state(item, "预公开公示已生成。")
+
+
+@cli.command("publish", help="公开一个事项（党内或党外），生成党务公开公告。")
+@click.argument("item_id")
+@click.option("--scope", type=click.Choice(["inside", "outside"]), required=True, help="inside 党内；outside 党外。")
+@click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.pass_context
+def publish_cmd(ctx: click.Context, item_id: str, scope: str, by: str) -> None:
+    from pipeline.api import publish
+
+    with session(ctx) as s:
+        item = publish(s, item_id, scope, by)
+    echo_state(item, "公开公告已生成。")
+
+
+@cli.command("close", help="办结一个已公开、意见均已答复的事项。")
+@click.argument("item_id")
+@click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.pass_context
+def close_cmd(ctx: click.Context, item_id: str, by: str) -> None:
+    from pipeline.api import close
+
+    with session(ctx) as s:
+        item = close(s, item_id, by)
+    echo_state(item, "事项已办结。")
+
+
+def echo_state(item, message: str) -> None:
+    from pipeline.workflow import STATUS_NAMES
+
+    click.echo(f"{item.id}：{STATUS_NAMES[item.status]}。{message}")
+
+
+@cli.group("feedback", help="意见反馈：导入意见登记表、关联事项、答复。")
+def feedback_group() -> None:
+    pass
+
+
+@feedback_group.command("import", help="导入意见登记表（.xlsx / .csv），自动关联事项；重复导入不会重复登记。")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def feedback_import(ctx: click.Context, path: Path) -> None:
+    from pipeline.api import import_feedback
+
+    with session(ctx) as s:
+        result = import_feedback(s, path)
+    click.echo(f"新增 {len(result.added)} 条意见，跳过已导入的 {result.skipped} 条。")
+    for f in result.added:
+        click.echo(f"  {f.id}  {f.channel or ''}  {f.content[:30]}  → {f.item_id or '未关联'}")
+    if result.unmatched:
+        click.echo(f"有 {len(result.unmatched)} 条意见无法自动关联，请用 gongkai feedback link 意见编号 事项编号 手工关联。")
+
+
+@feedback_group.command("list", help="列出意见。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+def feedback_list(ctx: click.Context, as_json: bool) -> None:
+    with session(ctx) as s:
+        records = s.ledger.feedback()
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in records], ensure_ascii=False, indent=1))
+        return
+    for f in records:
+        state = "已答复" if f.answer else "未答复"
+        click.echo(f"{f.id}  {f.received or '—'}  {f.channel or ''}  {f.item_id or '未关联'}  {state}  {f.content[:40]}")
+    if not records:
+        click.echo("还没有登记意见。")
+
+
+@feedback_group.command("link", help="把一条意见关联到事项。")
+@click.argument("feedback_id")
+@click.argument("item_id")
+@click.option("--by", default="联络员", show_default=True)
+@click.pass_context
+def feedback_link(ctx: click.Context, feedback_id: str, item_id: str, by: str) -> None:
+    from pipeline.api import link_feedback
+
+    with session(ctx) as s:
+        f = link_feedback(s, feedback_id, item_id, by)
+    click.echo(f"意见 {f.id} 已关联到 {f.item_id}。")
+
+
+@feedback_group.command("answer", help="答复一条意见，生成意见反馈答复单。")
+@click.argument("feedback_id")
+@click.option("--text", required=True, help="答复内容。")
+@click.option("--by", required=True, help="答复人。")
+@click.pass_context
+def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str) -> None:
+    from pipeline.api import answer_feedback
+
+    with session(ctx) as s:
+        f, path = answer_feedback(s, feedback_id, text, by)
+    click.echo(f"意见 {f.id} 已答复，答复单：{path}")
 
 
 @cli.group("rules", help="查看规则文件。")

@@ -56,3 +56,57 @@ def summary_line(reports: list[Report]) -> str:
     blocked = sum(r.disclosable is False for r in reports)
     ok = n - err - blocked
     return f"共检查 {n} 个文件：可公开（含需履行程序或修改）{ok} 个，不得公开 {blocked} 个，无法检查 {err} 个。"
+
+
+def _width(s: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, n: int) -> str:
+    if _width(s) > n:
+        while _width(s + "…") > n and s:
+            s = s[:-1]
+        s += "…"
+    return s + " " * (n - _width(s))
+
+
+def table(rows: list[list[str]], widths: list[int]) -> str:
+    return "\n".join("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def item_rows(items, status_names: dict[str, str], overdue) -> str:
+    rows = [["编号", "状态", "期限", "标题", "原文件"]]
+    for it in items:
+        due = (it.due or "—") + ("（逾期）" if overdue(it) else "")
+        rows.append([it.id, status_names.get(it.status, it.status), due, it.title or "（未识别）", it.file])
+    return table(rows, [13, 18, 22, 44, 30])
+
+
+def item_detail(item, status_names: dict[str, str], overdue: bool, feedback) -> str:
+    head = [f"事项 {item.id}（第{item.version}版）  状态：{status_names.get(item.status, item.status)}",
+            f"  原文件：{item.file}    sha256：{item.sha256[:16]}…",
+            f"  公开期限：{item.due or '—'}{'（已逾期）' if overdue else ''}"]
+    body = format_report(item.report).splitlines()[1:]
+    hist = ["  办理记录："] + [
+        f"    {e.at.replace('T', ' ')}  {e.actor}  {e.action}"
+        + (f"（{status_names.get(e.from_state, e.from_state)} → {status_names.get(e.to_state, e.to_state)}）"
+           if e.from_state and e.to_state and e.from_state != e.to_state else "")
+        + (f"  {e.comment}" if e.comment else "")
+        for e in item.events]
+    fb = [f"  意见：{f.id} {f.channel or ''} {f.content[:40]} —— {'已答复' if f.answer else '未答复'}" for f in feedback]
+    return "\n".join(head + body + hist + fb)
+
+
+OUTCOME_NAMES = {"recorded": "已登记", "version": "新版本", "duplicate": "重复", "failed": "失败", "skipped": "跳过"}
+
+
+def outcome_table(outcomes) -> str:
+    rows = [["文件", "结果", "说明"]]
+    rows += [[o.file, OUTCOME_NAMES.get(o.kind, o.kind), o.message] for o in outcomes]
+    counts = {k: sum(o.kind == k for o in outcomes) for k in OUTCOME_NAMES}
+    blocked = sum(o.status == "blocked" for o in outcomes)
+    tail = (f"共 {len(outcomes)} 个文件：登记 {counts['recorded']}（其中拦截不得公开 {blocked}），新版本 {counts['version']}，"
+            f"重复 {counts['duplicate']}，失败 {counts['failed']}，跳过 {counts['skipped']}。")
+    return table(rows, [34, 8, 70]) + "\n" + tail

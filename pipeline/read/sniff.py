@@ -58,9 +58,14 @@ def sniff(path: Path, limits: Limits) -> str:
             "请压缩图片或拆分后再放入。",
             "TOO_LARGE",
         )
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".pdf", ".doc", ".wps", ".docm", ".dotx"):
+        raise InputError(
+            f"不支持的文件类型（{suffix or '无扩展名'}）；只能检查 .docx 和 .pdf 文稿，请另存为其中一种后重新放入。",
+            "UNSUPPORTED",
+        )
     with path.open("rb") as f:
         head = f.read(1024)
-    suffix = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
         return _refuse_ole(suffix)
     if head.startswith(ZIP_MAGIC):

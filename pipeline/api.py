@@ -1,0 +1,130 @@
+"""One importable function per user action — what the CLI and the watcher call. Each opens what it
+needs from the workspace, runs the stage functions in order and returns plain results."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import documents, workflow
+from .errors import NotFoundError, UsageError
+from .feedback_io import match_item, read_register
+from .intake import Outcome, ingest
+from .ledger import FeedbackRecord, Ledger
+from .model import Item
+from .rules import Rules, load_rules
+from .workspace import Settings
+
+
+@dataclass(frozen=True)
+class Session:
+    settings: Settings
+    rules: Rules
+    ledger: Ledger
+
+
+@contextmanager
+def open_session(settings: Settings, rules_file: Path | None = None) -> Iterator[Session]:
+    rules = load_rules(rules_file or settings.rules_file)
+    ledger = Ledger(settings.db)
+    try:
+        yield Session(settings, rules, ledger)
+    finally:
+        ledger.close()
+
+
+def render_after_ingest(s: Session) -> Callable[[Settings, Ledger, str], None]:
+    return lambda settings, ledger, item_id: documents.after_ingest(settings, ledger, s.rules, item_id)
+
+
+def run_ingest(s: Session, files: list[Path] | None = None,
+               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    return ingest(s.settings, s.rules, s.ledger, files, render_after_ingest(s), on_done)
+
+
+def list_items(s: Session, status: str | None = None, overdue: bool = False) -> list[Item]:
+    if status and status not in workflow.STATUS_NAMES:
+        raise UsageError(f"没有“{status}”这个状态；可用：{', '.join(workflow.STATUS_NAMES)}。")
+    items = s.ledger.items(status)
+    return [i for i in items if workflow.is_overdue(i)] if overdue else items
+
+
+def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None) -> Item:
+    item = workflow.review(s.ledger, item_id, approve, by, level, comment)
+    documents.write_approval_form(s.settings, s.ledger, item)
+    return item
+
+
+def predisclose(s: Session, item_id: str, days: int | None, by: str) -> Item:
+    item = workflow.predisclose(s.ledger, item_id, days or s.settings.predisclose_days, by)
+    documents.write_predisclosure(s.settings, s.ledger, item)
+    return item
+
+
+def publish(s: Session, item_id: str, scope: str, by: str, today: date | None = None) -> Item:
+    item = s.ledger.item(item_id)
+    redacted = documents.redacted_path(s.settings, item)
+    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, today)
+    documents.write_notice(s.settings, s.ledger, item, scope)
+    return item
+
+
+def close(s: Session, item_id: str, by: str) -> Item:
+    item = workflow.close(s.ledger, item_id, by)
+    if s.ledger.feedback(item_id=item.id):
+        documents.write_results(s.settings, s.ledger, item)
+    return item
+
+
+# ------------------------------------------------------------------ feedback
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[FeedbackRecord]
+    skipped: int
+    unmatched: list[FeedbackRecord]
+
+
+def import_feedback(s: Session, path: Path) -> ImportResult:
+    rows = read_register(path)
+    candidates = [(i.id, i.title, i.report.metadata.doc_number if i.report.metadata else None)
+                  for i in s.ledger.items()]
+    added: list[FeedbackRecord] = []
+    skipped = 0
+    for row in rows:
+        item_id = match_item(row, candidates)
+        fields = {"received": row.received, "channel": row.channel, "person": row.person,
+                  "contact": row.contact, "content": row.content, "ref": row.ref}
+        fid = s.ledger.add_feedback(row.key, fields, path.name, row.row, item_id)
+        if fid is None:
+            skipped += 1
+        else:
+            added += s.ledger.feedback(fid)
+    return ImportResult(added, skipped, [f for f in added if not f.item_id])
+
+
+def link_feedback(s: Session, fid: str, item_id: str, by: str) -> FeedbackRecord:
+    fb = _one_feedback(s, fid)
+    item = s.ledger.item(item_id)
+    s.ledger.link_feedback(fb.id, item.id, by)
+    return _one_feedback(s, fid)
+
+
+def answer_feedback(s: Session, fid: str, text: str, by: str) -> tuple[FeedbackRecord, Path]:
+    fb = _one_feedback(s, fid)
+    if not fb.item_id:
+        raise UsageError(f"意见 {fb.id} 还没有关联事项；请先 gongkai feedback link {fb.id} 事项编号。")
+    if not text.strip() or not by.strip():
+        raise UsageError("请用 --text 写明答复内容，用 --by 写明答复人。")
+    s.ledger.answer_feedback(fb.id, fb.item_id, text.strip(), by.strip())
+    fb = _one_feedback(s, fid)
+    path = documents.write_response(s.settings, s.ledger, s.ledger.item(fb.item_id or ""), fb)
+    return fb, path
+
+
+def _one_feedback(s: Session, fid: str) -> FeedbackRecord:
+    found = s.ledger.feedback(fid)
+    if not found:
+        raise NotFoundError(f"没有编号为 {fid} 的意见；请用 gongkai feedback list 查看。")
+    return found[0]

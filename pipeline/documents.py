@@ -1,0 +1,193 @@
+"""Stage 5 — render: the documents that follow an item, written into outbox/<id>_<title>/.
+Contexts are built here from the ledger; templates are filled by render.py (safe, atomic)."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+
+from .ledger import FeedbackRecord, Ledger
+from .model import Item
+from .present import TIMING_NAMES
+from .redact import redact_copy
+from .render import find_template, render_docx, safe_name
+from .rules import Rules
+from .workflow import PII_CODES, SCOPE_NAMES, facts, predisclose_period
+from .workspace import Settings
+
+FORM_NAME = "党务公开审批表"
+
+
+def item_dir(settings: Settings, item: Item) -> Path:
+    """outbox/<id>_<short safe title>; an item keeps its folder when a new version renames it."""
+    if settings.outbox.is_dir():
+        for d in settings.outbox.iterdir():
+            if d.is_dir() and d.name.startswith(item.id + "_"):
+                return d
+    d = settings.outbox / f"{item.id}_{safe_name(item.title or '未命名', 30)}"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _today() -> str:
+    return date.today().strftime("%Y年%m月%d日")
+
+
+def _cn_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    d = date.fromisoformat(iso[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _summary(item: Item) -> str:
+    md = item.report.metadata
+    if md and md.application and md.application.content:
+        return md.application.content
+    evidence = [f.message for f in item.report.findings if f.severity == "block"]
+    if evidence:
+        return "；".join(evidence)
+    return (md.title if md and md.title else "") or "（见原件）"
+
+
+def _scope(item: Item) -> str:
+    md = item.report.metadata
+    if md and md.application and md.application.scope:
+        return md.application.scope
+    if item.status == "blocked":
+        return "不得公开"
+    return "先党内、后党外" if "INSIDE_FIRST" in item.report.codes else "党内、党外"
+
+
+def _form(item: Item) -> str:
+    md = item.report.metadata
+    return (md.application.form if md and md.application and md.application.form else None) or "书面式公开、网络式公开"
+
+
+def _period(item: Item) -> str:
+    md, t = item.report.metadata, item.report.timing
+    if md and md.application and md.application.period:
+        return md.application.period
+    kind = TIMING_NAMES.get(t.kind, "") if t and t.kind else "临时性工作（随时公开）"
+    return f"{kind}，{_cn_date(item.due)}前公开" if item.due else kind
+
+
+def _review_box(fs: list[dict], level: str) -> tuple[str, str, str]:
+    done = [f for f in fs if f.get("kind") == "review" and f.get("level") == level]
+    if not done:
+        return "", "", ""
+    last = done[-1]
+    verdict = "同意公开" if last["decision"] == "approve" else "退回修改"
+    opinion = f"{verdict}。{last.get('comment') or ''}".strip()
+    return opinion, last.get("by", ""), _cn_date(last.get("date"))
+
+
+def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
+    md = item.report.metadata
+    fs = facts(ledger, item)
+    b_op, b_by, b_date = _review_box(fs, "bureau")
+    d_op, d_by, d_date = _review_box(fs, "district")
+    return {
+        "org": settings.org, "item_id": item.id, "title": item.title or "（未识别标题）",
+        "doc_number": (md.doc_number if md else None) or "无",
+        "category_name": f"第{md.category}类 {md.category_name}" if md and md.category else "（未识别）",
+        "issuer": (md.issuer if md else None) or "", "date": _cn_date(md.date if md else None),
+        "summary": _summary(item), "scope": _scope(item), "form": _form(item), "period": _period(item),
+        "timing": _period(item), "verdict": item.report.verdict,
+        "findings": [asdict(f) for f in item.report.findings],
+        "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
+        "need_district": "ESCALATE" in item.report.codes,
+        "district_opinion": d_op, "district_by": d_by, "district_date": d_date,
+        "generated": _today(),
+    }
+
+
+def _write(settings: Settings, ledger: Ledger, item: Item, kind: str, template: str, ctx: dict,
+           name: str) -> Path:
+    out = item_dir(settings, item) / name
+    render_docx(find_template(template, settings.templates), ctx, out, title=f"{item.id} {template}")
+    ledger.add_artifact(item.id, item.version, kind, str(out.relative_to(settings.root)))
+    return out
+
+
+def write_approval_form(settings: Settings, ledger: Ledger, item: Item) -> Path:
+    ctx = approval_context(settings, ledger, item)
+    return _write(settings, ledger, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
+
+
+def write_report_json(settings: Settings, item: Item) -> Path:
+    out = item_dir(settings, item) / f"{item.id}_检查报告.json"
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(json.dumps(item.report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
+def redacted_path(settings: Settings, item: Item) -> Path:
+    return item_dir(settings, item) / f"{item.id}_公开稿.docx"
+
+
+def write_redacted(settings: Settings, ledger: Ledger, rules: Rules, item: Item) -> Path | None:
+    if not item.report.codes & set(PII_CODES):
+        return None
+    original = settings.root / ledger.archived_path(item.id, item.version)
+    out = redact_copy(original, redacted_path(settings, item), rules)
+    ledger.add_artifact(item.id, item.version, "redacted", str(out.relative_to(settings.root)))
+    return out
+
+
+def after_ingest(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> list[Path]:
+    """What ingest writes for a recorded item: its check report, approval form and 公开稿 (if PII)."""
+    item = ledger.item(item_id)
+    paths = [write_report_json(settings, item), write_approval_form(settings, ledger, item)]
+    red = write_redacted(settings, ledger, rules, item)
+    return paths + ([red] if red else [])
+
+
+def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
+    period = predisclose_period(ledger, item) or {}
+    ctx = {
+        "org": settings.org, "item_id": item.id, "title": item.title or "", "summary": _summary(item),
+        "start": _cn_date(period.get("start")), "end": _cn_date(period.get("end")),
+        "days": str(period.get("days", "")), "phone": settings.phone,
+        "supervisors": "、".join(settings.supervisors), "box": settings.opinion_box,
+        "contact": settings.office, "generated": _today(),
+    }
+    return _write(settings, ledger, item, "predisclosure", "预公开公示", ctx, f"{item.id}_预公开公示.docx")
+
+
+def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> Path:
+    md = item.report.metadata
+    redacted = scope == "outside" and bool(item.report.codes & set(PII_CODES))
+    ctx = {
+        "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
+        "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
+        "summary": _summary(item), "form": _form(item), "doc_number": (md.doc_number if md else None) or "无",
+        "date": _cn_date(md.date if md else None), "generated": _today(),
+        "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
+    }
+    label = "党内" if scope == "inside" else "党外"
+    return _write(settings, ledger, item, f"notice_{scope}", "公开公告", ctx, f"{item.id}_党务公开公告（{label}）.docx")
+
+
+def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackRecord) -> Path:
+    ctx = {
+        "org": settings.org, "feedback_id": fb.id, "item_id": item.id, "item_title": item.title or "",
+        "person": fb.person or "匿名", "received": _cn_date(fb.received), "channel": fb.channel or "",
+        "content": fb.content, "answer": fb.answer or "", "answered_by": fb.answered_by or "",
+        "answered_at": _cn_date(fb.answered_at), "generated": _today(),
+    }
+    return _write(settings, ledger, item, f"response_{fb.id}", "意见反馈答复单", ctx, f"{fb.id}_意见反馈答复单.docx")
+
+
+def write_results(settings: Settings, ledger: Ledger, item: Item) -> Path:
+    rows = [{"received": _cn_date(f.received), "channel": f.channel or "", "content": f.content,
+             "answer": f.answer or "（待答复）"} for f in ledger.feedback(item_id=item.id)]
+    ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today()}
+    return _write(settings, ledger, item, "results", "处理结果公开", ctx, f"{item.id}_处理结果公开.docx")
+
+
+def stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,170 @@
+"""Ingest: one code path for `gongkai ingest` and the watcher. A file in the inbox is
+detect → check → record → archive → render, in an order that survives a crash at any point:
+
+  1. sha256 known already? It was recorded before (maybe by a run that died before moving it):
+     finish the move to the archive and report a duplicate. Nothing is recorded twice.
+  2. check it; an unreadable file is moved to failed/ with a note in Chinese.
+  3. record it in the ledger (one transaction), THEN move the original to archive/ (never changed),
+     THEN write its documents to outbox/. A run killed between steps redoes only what is missing.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .check import check_file
+from .errors import WorkflowError
+from .ledger import Ledger
+from .model import Report
+from .read import is_ignorable, sha256_of
+from .rules import Rules
+from .workflow import due_date
+from .workspace import Settings
+
+log = logging.getLogger("gongkai.intake")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    file: str  # the original name in the inbox
+    kind: str  # recorded | version | duplicate | failed | skipped
+    item_id: str | None = None
+    status: str | None = None
+    message: str = ""
+    report: Report | None = None
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Drafts waiting in the inbox (recursively: a dropped folder counts), lock/temp/hidden files left alone."""
+    out = []
+    for p in sorted(inbox.rglob("*")):
+        rel = p.relative_to(inbox).parts
+        if p.is_file() and not p.is_symlink() and not any(is_ignorable(part) for part in rel):
+            out.append(p)
+    return out
+
+
+def ingest(settings: Settings, rules: Rules, ledger: Ledger, files: Iterable[Path] | None = None,
+           render: Callable[[Settings, Ledger, str], None] | None = None,
+           on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    outcomes = []
+    for path in (inbox_files(settings.inbox) if files is None else files):
+        outcome = process_file(settings, rules, ledger, path, render)
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    _prune_empty_dirs(settings.inbox)
+    return outcomes
+
+
+def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
+                 render: Callable[[Settings, Ledger, str], None] | None = None) -> Outcome:
+    name = str(path.relative_to(settings.inbox)) if path.is_relative_to(settings.inbox) else path.name
+    if is_ignorable(path.name):
+        return Outcome(name, "skipped", message="临时/锁文件，已忽略")
+    try:
+        sha = sha256_of(path)
+    except OSError as e:
+        return Outcome(name, "skipped", message=f"暂时无法读取（{e.strerror}），稍后重试")
+    known = ledger.version_by_sha(sha)
+    if known is not None:
+        return _duplicate(settings, ledger, path, name, known, render)
+    report = check_file(path, rules, sha)
+    if report.status != "ok":
+        note = report.error.message if report.error else "无法检查"
+        moved = move_aside(path, settings.failed, note)
+        return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）", report=report)
+    return _record(settings, ledger, path, name, report, render)
+
+
+def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: Report,
+            render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
+    md, t = report.metadata, report.timing
+    due = due_date(t.kind if t else None, t.due if t else None, date.today(), settings.temporary_days,
+                   settings.phase_days)
+    status = "received" if report.disclosable else "blocked"
+    archived = archive_path(settings, report.sha256 or "", path.name)
+    try:
+        rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status)
+    except WorkflowError:  # another process recorded the same bytes a moment ago
+        known = ledger.version_by_sha(report.sha256 or "")
+        return _duplicate(settings, ledger, path, name, known, render)
+    final = _archive(settings, ledger, path, rec.item_id, rec.version)
+    if render:
+        render(settings, ledger, rec.item_id)
+    kind = "recorded" if rec.new_item else "version"
+    title = md.title if md else None
+    msg = f"{rec.item_id} 第{rec.version}版 {title or ''}".strip()
+    log.info("登记 %s → %s（%s）原件已归档到 %s", name, rec.item_id, rec.status, final.relative_to(settings.root))
+    return Outcome(name, kind, rec.item_id, rec.status, msg, report)
+
+
+def _duplicate(settings: Settings, ledger: Ledger, path: Path, name: str, known,
+               render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
+    archived = settings.root / known["archived"]
+    if archived.exists() and archived.resolve() != path.resolve():
+        dup = move_aside(path, settings.archive / "重复件", f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记。")
+        where = dup.relative_to(settings.root)
+        kind, msg = "duplicate", f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记（已移至 {where}）"
+    else:  # recorded by a run that stopped before archiving: finish its work
+        _archive(settings, ledger, path, known["item_id"], known["version"])
+        if render:
+            render(settings, ledger, known["item_id"])
+        kind, msg = "recorded", f"{known['item_id']} 第{known['version']}版（补完上次中断的归档）"
+    return Outcome(name, kind, known["item_id"], None, msg)
+
+
+def archive_path(settings: Settings, sha: str, name: str) -> Path:
+    return settings.archive / sha[:12] / name
+
+
+def _archive(settings: Settings, ledger: Ledger, path: Path, item_id: str, version: int) -> Path:
+    target = settings.root / ledger.archived_path(item_id, version)
+    safe_move(path, target)
+    return target
+
+
+def safe_move(src: Path, dst: Path) -> None:
+    """Move without ever losing the file: rename where possible, else copy + fsync + rename + unlink."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(src, dst)
+        return
+    except OSError:
+        pass
+    tmp = dst.with_name(dst.name + ".part")
+    with src.open("rb") as fi, tmp.open("wb") as fo:
+        shutil.copyfileobj(fi, fo, 1 << 20)
+        fo.flush()
+        os.fsync(fo.fileno())
+    os.replace(tmp, dst)
+    src.unlink()
+
+
+def move_aside(path: Path, folder: Path, note: str) -> Path:
+    """Move a file into folder (a free name), with `<name>.原因.txt` beside it saying why in Chinese."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    n = 1
+    while target.exists():
+        target = folder / f"{path.stem}({n}){path.suffix}"
+        n += 1
+    safe_move(path, target)
+    reason = target.with_name(target.name + ".原因.txt")
+    tmp = reason.with_name(reason.name + ".part")
+    tmp.write_text(f"文件：{path.name}\n时间：{date.today().isoformat()}\n原因：{note}\n", encoding="utf-8")
+    os.replace(tmp, reason)
+    return target
+
+
+def _prune_empty_dirs(inbox: Path) -> None:
+    for d in sorted((p for p in inbox.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        try:
+            d.rmdir()
+        except OSError:
+            pass

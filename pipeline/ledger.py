@@ -1,0 +1,280 @@
+"""Stage 4 — record: the ledger, one SQLite file in the workspace.
+
+WAL and a busy timeout let the watcher and the CLI write at once; migrations are recorded in the
+database; events are append-only (triggers refuse UPDATE and DELETE); every state change is one
+transaction that also checks the state it starts from, so a crash or a race never half-applies it."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from .errors import NotFoundError, WorkflowError
+from .model import Event, Item, Report
+from .textutil import squeeze
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: items, versions, events (append-only)
+    """
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY, year INTEGER NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
+        title TEXT, doc_number TEXT, due TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
+        UNIQUE (year, seq));
+    CREATE TABLE versions (
+        item_id TEXT NOT NULL REFERENCES items(id), version INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+        file TEXT NOT NULL, archived TEXT NOT NULL, report TEXT NOT NULL, received TEXT NOT NULL,
+        PRIMARY KEY (item_id, version));
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL REFERENCES items(id), at TEXT NOT NULL,
+        actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, comment TEXT, data TEXT);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE INDEX events_item ON events(item_id, id);
+    """,
+    # 2: generated documents, feedback
+    """
+    CREATE TABLE artifacts (
+        item_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (item_id, version, kind));
+    CREATE TABLE feedback (
+        id TEXT PRIMARY KEY, key TEXT NOT NULL UNIQUE, received TEXT, channel TEXT, person TEXT, contact TEXT,
+        content TEXT NOT NULL, ref TEXT, source TEXT, source_row INTEGER, item_id TEXT REFERENCES items(id),
+        answer TEXT, answered_by TEXT, answered_at TEXT, created TEXT NOT NULL);
+    """,
+)
+
+
+def now_iso() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    item_id: str
+    version: int
+    new_item: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    id: str
+    received: str | None
+    channel: str | None
+    person: str | None
+    content: str
+    ref: str | None
+    item_id: str | None
+    answer: str | None
+    answered_by: str | None
+    answered_at: str | None
+    contact: str | None = None
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock first, so two writers queue instead of deadlocking."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.tx() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT)")
+            done = {r[0] for r in db.execute("SELECT version FROM schema_migrations")}
+            for n, sql in enumerate(MIGRATIONS, start=1):
+                if n not in done:
+                    for stmt in _statements(sql):
+                        db.execute(stmt)
+                    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (n, now_iso()))
+
+    # ------------------------------------------------------------------ drafts
+    def version_by_sha(self, sha: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM versions WHERE sha256 = ?", (sha,)).fetchone()
+
+    def record(self, report: Report, file: str, archived: str, due: str | None, status: str,
+               actor: str = "系统") -> Recorded:
+        """A checked draft becomes a new item, or a new version of the item it corrects."""
+        md = report.metadata
+        title = md.title if md else None
+        docno = md.doc_number if md else None
+        at = now_iso()
+        with self.tx() as db:
+            if db.execute("SELECT 1 FROM versions WHERE sha256 = ?", (report.sha256,)).fetchone():
+                raise WorkflowError("这份文稿已经登记过（内容完全相同）。", "DUPLICATE")
+            prior = self._item_to_correct(title, docno)
+            payload = json.dumps(report.to_json(), ensure_ascii=False)
+            if prior is None:
+                item_id = self._new_id(int(at[:4]))  # the year of registration
+                db.execute("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?)",
+                           (item_id, int(item_id[3:7]), int(item_id[8:]), status, title, docno, due, at, at))
+                version, old = 1, None
+            else:
+                item_id, old = prior["id"], prior["status"]
+                version = db.execute("SELECT MAX(version) FROM versions WHERE item_id=?", (item_id,)).fetchone()[0] + 1
+                db.execute("UPDATE items SET status=?, title=?, doc_number=?, due=?, updated=? WHERE id=?",
+                           (status, title, docno, due, at, item_id))
+            db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?)",
+                       (item_id, version, report.sha256, file, archived, payload, at))
+            action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
+            self._event(item_id, actor, action, old, status, file)
+        return Recorded(item_id, version, prior is None, status)
+
+    def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
+        """An open item the new draft is a corrected version of: same 发文字号, else same title."""
+        open_states = ("received", "returned", "blocked")
+        rows = self.db.execute(
+            f"SELECT * FROM items WHERE status IN ({','.join('?' * len(open_states))}) ORDER BY created DESC",
+            open_states).fetchall()
+        if docno:
+            hit = next((r for r in rows if r["doc_number"] == docno), None)
+            if hit:
+                return hit
+        key = squeeze(title or "")
+        return next((r for r in rows if key and squeeze(r["title"] or "") == key), None)
+
+    def _new_id(self, year: int) -> str:
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE year = ?", (year,)).fetchone()[0]
+        return f"GK-{year}-{seq:04d}"
+
+    def _event(self, item_id: str, actor: str, action: str, old: str | None, new: str | None,
+               comment: str | None = None, data: dict | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO events (item_id, at, actor, action, from_state, to_state, comment, data) VALUES (?,?,?,?,?,?,?,?)",
+            (item_id, now_iso(), actor, action, old, new, comment,
+             json.dumps(data, ensure_ascii=False) if data else None))
+
+    # ------------------------------------------------------------------ state changes
+    def transition(self, item_id: str, expected: str, new: str, actor: str, action: str,
+                   comment: str | None = None, data: dict | None = None) -> None:
+        """Move an item from `expected` to `new` and log it, atomically; refuse if it moved meanwhile."""
+        with self.tx() as db:
+            cur = db.execute("UPDATE items SET status=?, updated=? WHERE id=? AND status=?",
+                             (new, now_iso(), item_id, expected))
+            if cur.rowcount != 1:
+                raise WorkflowError(f"{item_id} 的状态已被其他操作改变，请重新查看（gongkai show {item_id}）后再试。")
+            self._event(item_id, actor, action, expected, new, comment, data)
+
+    def set_due(self, item_id: str, due: str | None) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE items SET due=? WHERE id=?", (due, item_id))
+
+    # ------------------------------------------------------------------ reading
+    def item(self, item_id: str) -> Item:
+        row = self.db.execute("SELECT * FROM items WHERE id = ?", (item_id.strip().upper(),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"没有编号为 {item_id} 的事项；请用 gongkai list 查看全部事项。")
+        return self._item(row)
+
+    def items(self, status: str | None = None) -> list[Item]:
+        sql, args = "SELECT * FROM items", ()
+        if status:
+            sql, args = sql + " WHERE status = ?", (status,)
+        return [self._item(r) for r in self.db.execute(sql + " ORDER BY year, seq", args)]
+
+    def _item(self, row: sqlite3.Row) -> Item:
+        v = self.db.execute("SELECT * FROM versions WHERE item_id=? ORDER BY version DESC LIMIT 1",
+                            (row["id"],)).fetchone()
+        events = tuple(
+            Event(e["at"], e["actor"], e["action"], e["from_state"], e["to_state"], e["comment"])
+            for e in self.db.execute("SELECT * FROM events WHERE item_id=? ORDER BY id", (row["id"],)))
+        return Item(row["id"], row["status"], row["title"], v["file"], v["sha256"], v["version"],
+                    Report.from_json(json.loads(v["report"])), row["due"], row["created"], events)
+
+    def event_data(self, item_id: str, action_prefix: str) -> list[dict]:
+        rows = self.db.execute("SELECT data FROM events WHERE item_id=? AND action LIKE ? ORDER BY id",
+                               (item_id, action_prefix + "%"))
+        return [json.loads(r["data"]) if r["data"] else {} for r in rows]
+
+    def archived_path(self, item_id: str, version: int) -> str:
+        return self.db.execute("SELECT archived FROM versions WHERE item_id=? AND version=?",
+                               (item_id, version)).fetchone()[0]
+
+    # ------------------------------------------------------------------ artifacts
+    def add_artifact(self, item_id: str, version: int, kind: str, path: str) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)", (item_id, version, kind, path, now_iso()))
+
+    def artifact(self, item_id: str, version: int, kind: str) -> str | None:
+        row = self.db.execute("SELECT path FROM artifacts WHERE item_id=? AND version=? AND kind=?",
+                              (item_id, version, kind)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ feedback
+    def add_feedback(self, key: str, fields: dict, source: str, row: int, item_id: str | None) -> str | None:
+        """Insert one register row; None when the same row was imported before."""
+        with self.tx() as db:
+            if db.execute("SELECT 1 FROM feedback WHERE key=?", (key,)).fetchone():
+                return None
+            n = db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] + 1
+            fid = f"YJ-{n:04d}"
+            db.execute(
+                "INSERT INTO feedback (id, key, received, channel, person, contact, content, ref, source, source_row,"
+                " item_id, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (fid, key, fields.get("received"), fields.get("channel"), fields.get("person"), fields.get("contact"),
+                 fields["content"], fields.get("ref"), source, row, item_id, now_iso()))
+            if item_id:
+                self._event(item_id, "系统", f"收到意见 {fid}", None, None, fields["content"][:60])
+        return fid
+
+    def feedback(self, fid: str | None = None, item_id: str | None = None) -> list[FeedbackRecord]:
+        sql, args = "SELECT * FROM feedback", []
+        if fid:
+            sql, args = sql + " WHERE id = ?", [fid.strip().upper()]
+        elif item_id:
+            sql, args = sql + " WHERE item_id = ?", [item_id]
+        rows = self.db.execute(sql + " ORDER BY id", args).fetchall()
+        return [FeedbackRecord(r["id"], r["received"], r["channel"], r["person"], r["content"], r["ref"],
+                               r["item_id"], r["answer"], r["answered_by"], r["answered_at"], r["contact"])
+                for r in rows]
+
+    def link_feedback(self, fid: str, item_id: str, actor: str) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE feedback SET item_id=? WHERE id=?", (item_id, fid))
+            self._event(item_id, actor, f"关联意见 {fid}", None, None)
+
+    def answer_feedback(self, fid: str, item_id: str, text: str, by: str) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE feedback SET answer=?, answered_by=?, answered_at=? WHERE id=?",
+                       (text, by, now_iso(), fid))
+            self._event(item_id, by, f"答复意见 {fid}", None, None, text[:60])
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN … END;) whole."""
+    out, buf = [], ""
+    for part in sql.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf.strip())
+            buf = ""
+    return out

@@ -1,0 +1,160 @@
+"""The workspace: a folder with gongkai.toml, inbox/, outbox/, archive/, failed/, the ledger and the log.
+Settings are read once here and passed down explicitly."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+CONFIG_NAME = "gongkai.toml"
+
+DEFAULT_CONFIG = """\
+# gongkai 工作区配置（党务公开）。修改后立即生效，无需重启命令行；监视程序需重启。
+
+[organisation]
+name = "中共青川区科学技术局党组"          # 单位名称，出现在生成的文书中
+office = "局党务公开领导小组办公室"        # 办公室（设在局办公室）
+supervision_phone = "85820611"            # 监督电话
+opinion_box = "局机关一楼大厅征求意见箱"   # 意见箱位置
+supervisors = ["陈一平", "章晓鸣"]         # 聘请的监督员
+
+[leadership]                               # 局党务公开领导小组（见工作方案 六.2）
+leader = "陈先荣"                          # 组长
+deputies = ["陈翔峰", "张正浩", "蒋中平"]  # 副组长
+members = ["陈一平", "章晓鸣"]             # 成员
+liaison = "章晓鸣"                         # 办公室主任兼联络员
+
+[time_limits]                              # 公开时限（四(三)），单位：工作日 / 日
+temporary_days = 5        # 临时性工作：收文后 N 个工作日内公开
+phase_days = 30           # 阶段性工作：阶段结束后 N 日内公开（无法确定阶段结束时自收文起算）
+predisclose_days = 5      # 预公开（公示）默认天数（工作日）
+
+[folders]
+inbox = "inbox"
+outbox = "outbox"
+archive = "archive"
+failed = "failed"
+templates = "templates"   # 工作区的文书模板（缺少时使用程序自带模板）
+
+[checker]
+rules = ""                # 办公室自己的规则文件（TOML），空表示使用默认规则
+
+[watch]
+stable_seconds = 2.0      # 文件大小和修改时间保持不变多少秒后才处理
+rescan_seconds = 30       # 定期重新扫描收件箱（弥补网络共享目录漏掉的事件）
+polling = "auto"          # auto：网络文件系统上自动用轮询；true / false 强制
+"""
+
+
+@dataclass(frozen=True)
+class Leadership:
+    leader: str
+    deputies: tuple[str, ...]
+    members: tuple[str, ...]
+    liaison: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    org: str
+    office: str
+    phone: str
+    opinion_box: str
+    supervisors: tuple[str, ...]
+    leadership: Leadership
+    temporary_days: int
+    phase_days: int
+    predisclose_days: int
+    inbox: Path
+    outbox: Path
+    archive: Path
+    failed: Path
+    templates: Path
+    rules_file: Path | None
+    stable_seconds: float
+    rescan_seconds: float
+    polling: str
+
+    @property
+    def db(self) -> Path:
+        return self.root / "gongkai.db"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "gongkai.log"
+
+
+def find_root(start: Path) -> Path | None:
+    for d in [start, *start.parents]:
+        if (d / CONFIG_NAME).is_file():
+            return d
+    return None
+
+
+def load_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Settings:
+    """The workspace named by --workspace, or the nearest folder upward with a gongkai.toml."""
+    if explicit is not None:
+        if not (explicit / CONFIG_NAME).is_file():
+            raise UsageError(f"{explicit} 不是 gongkai 工作区（没有 {CONFIG_NAME}）；请先运行 gongkai init {explicit}。")
+        root = explicit
+    else:
+        root = find_root((cwd or Path.cwd()).resolve())
+        if root is None:
+            raise UsageError("当前目录不在 gongkai 工作区中；请先运行 gongkai init，或用 --workspace 指定工作区。")
+    return settings_from(root.resolve(), _read(root / CONFIG_NAME))
+
+
+def init_workspace(root: Path) -> tuple[Settings, bool]:
+    """Create the config and folders; an existing config is kept. Returns (settings, created)."""
+    root.mkdir(parents=True, exist_ok=True)
+    cfg = root / CONFIG_NAME
+    created = not cfg.exists()
+    if created:
+        cfg.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    settings = settings_from(root.resolve(), _read(cfg))
+    for folder in (settings.inbox, settings.outbox, settings.archive, settings.failed):
+        folder.mkdir(parents=True, exist_ok=True)
+    return settings, created
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"配置文件 {path} 格式有误（{e}）；请检查引号、括号和等号。") from e
+
+
+def settings_from(root: Path, d: dict[str, Any]) -> Settings:
+    try:
+        org, lead, tl = d.get("organisation", {}), d.get("leadership", {}), d.get("time_limits", {})
+        folders, checker, watch = d.get("folders", {}), d.get("checker", {}), d.get("watch", {})
+        rules = str(checker.get("rules", "") or "")
+        return Settings(
+            root=root,
+            org=str(org.get("name", "")),
+            office=str(org.get("office", "党务公开领导小组办公室")),
+            phone=str(org.get("supervision_phone", "")),
+            opinion_box=str(org.get("opinion_box", "征求意见箱")),
+            supervisors=tuple(org.get("supervisors", ())),
+            leadership=Leadership(str(lead.get("leader", "")), tuple(lead.get("deputies", ())),
+                                  tuple(lead.get("members", ())), str(lead.get("liaison", ""))),
+            temporary_days=int(tl.get("temporary_days", 5)),
+            phase_days=int(tl.get("phase_days", 30)),
+            predisclose_days=int(tl.get("predisclose_days", 5)),
+            inbox=root / folders.get("inbox", "inbox"),
+            outbox=root / folders.get("outbox", "outbox"),
+            archive=root / folders.get("archive", "archive"),
+            failed=root / folders.get("failed", "failed"),
+            templates=root / folders.get("templates", "templates"),
+            rules_file=(root / rules) if rules else None,
+            stable_seconds=float(watch.get("stable_seconds", 2.0)),
+            rescan_seconds=float(watch.get("rescan_seconds", 30)),
+            polling=str(watch.get("polling", "auto")).lower(),
+        )
+    except (TypeError, ValueError, AttributeError) as e:
+        raise UsageError(f"配置文件 {CONFIG_NAME} 的取值有误（{e}）；请对照 gongkai init 生成的样例修改。") from e
