@@ -97,6 +97,20 @@ def ingest_cmd(ctx: click.Context, rules_file: Path | None) -> None:
     click.echo(outcome_table(outcomes))
 
 
+@cli.command("watch", help="监视收件箱：文稿写完后自动检查、登记、归档并生成审批表（Ctrl+C 停止）。")
+@click.option("--polling", is_flag=True, help="轮询模式（网络共享目录上自动启用）。")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用指定的规则文件。")
+@click.pass_context
+def watch_cmd(ctx: click.Context, polling: bool, rules_file: Path | None) -> None:
+    from pipeline.api import run_watch
+    from pipeline.watch import setup_logging
+    from pipeline.workspace import load_workspace
+
+    settings = load_workspace(ctx.find_root().obj)
+    setup_logging(settings)
+    run_watch(settings, polling, rules_file)
+
+
 @cli.command("list", help="列出事项。")
 @click.option("--status", help="只列出某状态：received blocked approved returned predisclosed disclosed_inside disclosed closed")
 @click.option("--overdue", is_flag=True, help="只列出已逾期的事项。")

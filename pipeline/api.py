@@ -44,6 +44,20 @@ def run_ingest(s: Session, files: list[Path] | None = None,
     return ingest(s.settings, s.rules, s.ledger, files, render_after_ingest(s), on_done)
 
 
+def run_watch(settings: Settings, polling: bool = False, rules_file: Path | None = None,
+              on_outcome: Callable[[Outcome], None] | None = None, stop=None, signals: bool = True) -> None:
+    """Watch the inbox until stopped (SIGINT/SIGTERM, or `stop.set()` when a threading.Event is given)."""
+    from .watch import WatchLock, Watcher, install_signal_handlers, make_processor, use_polling
+
+    with WatchLock(settings), open_session(settings, rules_file) as s:
+        watcher = Watcher(settings, make_processor(s), use_polling(settings, polling), on_outcome)
+        if stop is not None:
+            watcher.stop = stop
+        if signals:
+            install_signal_handlers(watcher)
+        watcher.run()
+
+
 def list_items(s: Session, status: str | None = None, overdue: bool = False) -> list[Item]:
     if status and status not in workflow.STATUS_NAMES:
         raise UsageError(f"没有“{status}”这个状态；可用：{', '.join(workflow.STATUS_NAMES)}。")

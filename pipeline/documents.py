@@ -26,7 +26,7 @@ def item_dir(settings: Settings, item: Item) -> Path:
         for d in settings.outbox.iterdir():
             if d.is_dir() and d.name.startswith(item.id + "_"):
                 return d
-    d = settings.outbox / f"{item.id}_{safe_name(item.title or '未命名', 30)}"
+    d = settings.outbox / f"{item.id}_{safe_name(item.title or Path(item.file).stem, 30)}"
     d.mkdir(parents=True, exist_ok=True)
     return d
 

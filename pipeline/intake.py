@@ -100,7 +100,7 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
     kind = "recorded" if rec.new_item else "version"
     title = md.title if md else None
     msg = f"{rec.item_id} 第{rec.version}版 {title or ''}".strip()
-    log.info("登记 %s → %s（%s）原件已归档到 %s", name, rec.item_id, rec.status, final.relative_to(settings.root))
+    log.debug("登记 %s → %s（%s）原件已归档到 %s", name, rec.item_id, rec.status, final.relative_to(settings.root))
     return Outcome(name, kind, rec.item_id, rec.status, msg, report)
 
 

@@ -1,0 +1,253 @@
+"""`gongkai watch`: the inbox watched by watchdog, every draft ingested exactly once, only after it
+is fully written. The same `process_file` as `gongkai ingest` does the work.
+
+- inotify by default; polling with --polling, and automatically on network filesystems (cifs, nfs,
+  fuse), where inotify sees nothing written from other machines;
+- created / moved-in / closed / modified events only *nominate* a file; it is processed when its size
+  and mtime have been stable for `stable_seconds` and it opens completely;
+- a scan at start (drafts dropped while it was down) and every `rescan_seconds` (missed events);
+- one watcher per workspace (an flock); SIGINT / SIGTERM finish the current draft, then exit.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import queue
+import signal
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from .errors import BusyError
+from .intake import Outcome, inbox_files, process_file
+from .read import is_ignorable
+from .workspace import Settings
+
+log = logging.getLogger("gongkai.watch")
+NETWORK_FS = ("cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "fuse", "9p", "sshfs", "afs", "ceph")
+
+
+@dataclass
+class _Pending:
+    size: int
+    mtime: float
+    since: float  # when size/mtime were last seen to change
+    first: float  # when first nominated
+
+
+def filesystem_type(path: Path) -> str:
+    """The fstype of the mount that holds path (from /proc/mounts), or "" where unknown."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    best, kind = "", ""
+    target = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3:
+            mnt = parts[1].replace("\\040", " ")
+            if (target == mnt or target.startswith(mnt.rstrip("/") + "/")) and len(mnt) > len(best):
+                best, kind = mnt, parts[2]
+    return kind
+
+
+def use_polling(settings: Settings, forced: bool) -> bool:
+    if forced or settings.polling in ("true", "yes", "1"):
+        return True
+    if settings.polling in ("false", "no", "0"):
+        return False
+    return filesystem_type(settings.inbox).split(".")[0] in NETWORK_FS
+
+
+class _Nominate(FileSystemEventHandler):
+    def __init__(self, q: "queue.Queue[Path]"):
+        self.q = q
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("created", "modified", "closed", "moved"):
+            raw = event.dest_path if event.event_type == "moved" else event.src_path
+            path = Path(os.fsdecode(raw))
+            if path.is_dir():
+                for f in path.rglob("*"):
+                    self.q.put(f)
+            else:
+                self.q.put(path)
+
+
+class WatchLock:
+    """One watcher per workspace: an exclusive flock held for the watcher's life."""
+
+    def __init__(self, settings: Settings):
+        self.path = settings.root / ".gongkai-watch.lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> "WatchLock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise BusyError(f"这个工作区已有监视程序在运行（进程号 {other}）；同一个收件箱只能运行一个 gongkai watch。")
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+
+
+def opens_completely(path: Path) -> bool:
+    """A .docx's central directory is readable; a .pdf ends with %%EOF. Others: stability is enough."""
+    try:
+        suffix = path.suffix.lower()
+        if suffix == ".docx":
+            with zipfile.ZipFile(path) as z:
+                z.infolist()
+        elif suffix == ".pdf":
+            with path.open("rb") as f:
+                f.seek(max(0, path.stat().st_size - 2048))
+                return b"%%EOF" in f.read()
+        return True
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+class Watcher:
+    def __init__(self, settings: Settings, process: Callable[[Path], Outcome], polling: bool,
+                 on_outcome: Callable[[Outcome], None] | None = None):
+        self.settings = settings
+        self.process = process
+        self.polling = polling
+        self.on_outcome = on_outcome
+        self.q: "queue.Queue[Path]" = queue.Queue()
+        self.pending: dict[Path, _Pending] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        inbox = self.settings.inbox
+        inbox.mkdir(parents=True, exist_ok=True)
+        observer = PollingObserver(timeout=1) if self.polling else Observer()
+        observer.schedule(_Nominate(self.q), str(inbox), recursive=True)
+        observer.start()
+        mode = "轮询" if self.polling else "inotify"
+        log.info("开始监视 %s（%s 模式，文件稳定 %.1f 秒后处理）", inbox, mode, self.settings.stable_seconds)
+        try:
+            self._loop()
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+            log.info("监视已停止")
+
+    def _loop(self) -> None:
+        next_scan = 0.0
+        while not self.stop.is_set():
+            now = time.monotonic()
+            if now >= next_scan:
+                for f in inbox_files(self.settings.inbox):
+                    self.q.put(f)
+                next_scan = now + self.settings.rescan_seconds
+            self._drain()
+            for path in self._ready():
+                if self.stop.is_set():
+                    break
+                self._handle(path)
+            self.stop.wait(0.2)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                path = self.q.get_nowait()
+            except queue.Empty:
+                return
+            if path in self.pending or not self._candidate(path):
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            now = time.monotonic()
+            self.pending[path] = _Pending(st.st_size, st.st_mtime, now, now)
+
+    def _candidate(self, path: Path) -> bool:
+        try:
+            rel = path.relative_to(self.settings.inbox).parts
+        except ValueError:
+            return False
+        return path.is_file() and not path.is_symlink() and not any(is_ignorable(p) for p in rel)
+
+    def _ready(self) -> list[Path]:
+        """Files whose size and mtime held still for stable_seconds and that open completely (or have
+        been stable for a long time: a broken file must still reach failed/ with its note)."""
+        ready, now, stable = [], time.monotonic(), self.settings.stable_seconds
+        for path, p in list(self.pending.items()):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                del self.pending[path]  # moved away or deleted before it settled
+                continue
+            if (st.st_size, st.st_mtime) != (p.size, p.mtime):
+                p.size, p.mtime, p.since = st.st_size, st.st_mtime, now
+                continue
+            settled = now - p.since >= stable
+            if settled and (opens_completely(path) or now - p.since >= max(5 * stable, 10)):
+                ready.append(path)
+        return ready
+
+    def _handle(self, path: Path) -> None:
+        self.pending.pop(path, None)
+        if not path.exists():
+            return
+        started = time.monotonic()
+        outcome = self.process(path)
+        took = time.monotonic() - started
+        line = f"{outcome.file}：{_kind(outcome)} {outcome.message}（用时 {took:.2f} 秒）"
+        (log.warning if outcome.kind == "failed" else log.info)(line)
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+
+def _kind(o: Outcome) -> str:
+    return {"recorded": "已登记", "version": "新版本", "duplicate": "重复，未登记", "failed": "失败",
+            "skipped": "跳过"}.get(o.kind, o.kind)
+
+
+def setup_logging(settings: Settings, console: bool = True) -> None:
+    root = logging.getLogger("gongkai")
+    root.setLevel(logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    fh = logging.FileHandler(settings.log_file, encoding="utf-8")
+    fh.setFormatter(fmt)
+    root.addHandler(fh)
+    if console:
+        ch = logging.StreamHandler()
+        ch.setFormatter(fmt)
+        root.addHandler(ch)
+
+
+def install_signal_handlers(watcher: Watcher) -> None:
+    def stop(signum: int, frame: object) -> None:
+        log.info("收到停止信号，处理完当前文稿后退出……")
+        watcher.stop.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def make_processor(session) -> Callable[[Path], Outcome]:
+    from .api import render_after_ingest
+
+    s = session
+    return lambda path: process_file(s.settings, s.rules, s.ledger, path, render_after_ingest(s))
