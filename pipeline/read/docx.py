@@ -13,6 +13,7 @@ from ..model import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TXBX = W + "txbxContent"
+TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"  # WordArt, e.g. a 机密 / 内部资料 watermark
 
 
 def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
@@ -43,8 +44,8 @@ def _text_of(el: etree._Element) -> str:
     """Text of a paragraph, without the text of text boxes anchored in it."""
     parts: list[str] = []
     for node in el.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
-        if _inside_textbox(node, el):
-            continue
+        if _inside_textbox(node, el) or node.getparent().tag != W + "r":
+            continue  # a w:tab under w:pPr/w:tabs is a tab-stop definition, not a character
         tag = node.tag
         if tag == W + "t":
             parts.append(node.text or "")
@@ -130,8 +131,19 @@ def _header_footer_blocks(document) -> Iterator[Block]:
             for part in parts:
                 if part.is_linked_to_previous and part is not section.header and part is not section.footer:
                     continue
-                for p in part._element.iter(W + "p"):
-                    text = _text_of(p).strip()
-                    if text and (kind, text) not in seen:
+                for text in _part_texts(part._element):
+                    if (kind, text) not in seen:
                         seen.add((kind, text))
                         yield Block(text=text, location=name, kind=kind)
+
+
+def _part_texts(root: etree._Element) -> Iterator[str]:
+    """The lines of a header or footer: its paragraphs, then any WordArt (a watermark)."""
+    for p in root.iter(W + "p"):
+        text = _text_of(p).strip()
+        if text:
+            yield text
+    for shape in root.iter(TEXTPATH):
+        text = (shape.get("string") or "").strip()
+        if text:
+            yield text

@@ -1,0 +1,105 @@
+"""Real-world document shapes met in real offices' files, each rebuilt here as a small synthetic .docx or
+.pdf in tmp_path (nothing is read from ../shared): tab-stop definitions, watermarks, 文号 in a table,
+titles over several lines, joint issuers, statistics tables, placeholders, partly scanned PDFs …"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.shared import Pt, RGBColor
+
+from pipeline.check import check_file
+from pipeline.read import Limits, read_draft
+from pipeline.rules import load_rules
+
+VML_NS = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+# ------------------------------------------------------------------------------------------- builders
+def para(document, text: str, size: float | None = None, red: bool = False, center: bool = False):
+    p = document.add_paragraph()
+    run = p.add_run(text)
+    if size:
+        run.font.size = Pt(size)
+    if red:
+        run.font.color.rgb = RGBColor(0xFF, 0, 0)
+    if center:
+        p.alignment = 1
+    return p
+
+
+def write_docx(path: Path, lines, header=(), table_first=None) -> Path:
+    """lines: str or (text, size, red) tuples; header: page-header lines; table_first: rows of a table
+    put before the body lines."""
+    document = docx.Document()
+    if table_first:
+        table = document.add_table(rows=len(table_first), cols=len(table_first[0]))
+        for r, row in enumerate(table_first):
+            for c, cell in enumerate(row):
+                table.cell(r, c).text = cell
+    for line in lines:
+        text, size, red = (line, None, False) if isinstance(line, str) else line
+        para(document, text, size, red)
+    for text in header:
+        document.sections[0].header.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def report(path: Path, rules):
+    r = check_file(path, rules)
+    assert r.status == "ok", r.error
+    return r
+
+
+def codes(r) -> set[str]:
+    return {f.code for f in r.findings}
+
+
+# ------------------------------------------------------------------------------------------- reader
+def test_tab_stop_definitions_are_not_text(tmp_path):
+    """LibreOffice-converted .doc files define a dozen tab stops on every paragraph (w:pPr/w:tabs/w:tab);
+    they are layout, not characters, and must not show up as leading tabs."""
+    document = docx.Document()
+    p = para(document, "舟银保监发〔2021〕39号")
+    for i in range(1, 15):
+        p.paragraph_format.tab_stops.add_tab_stop(Pt(21 * i))
+    q = document.add_paragraph()
+    q.add_run("甲")
+    q.add_run().add_tab()
+    q.add_run("乙")
+    path = tmp_path / "tabs.docx"
+    document.save(str(path))
+    blocks = read_draft(path, Limits()).blocks
+    assert blocks[0].text == "舟银保监发〔2021〕39号"
+    assert blocks[1].text == "甲\t乙"  # a real tab character is still read
+
+
+def _watermark_docx(path: Path, word: str) -> Path:
+    document = docx.Document()
+    para(document, "关于开展干部档案审核工作的通知")
+    para(document, "请各科室按时报送材料。")
+    header = document.sections[0].header
+    pict = parse_xml(
+        f'<w:r {VML_NS}><w:pict><v:shape id="PowerPlusWaterMarkObject1" type="#_x0000_t136" '
+        'style="position:absolute;rotation:315;width:400pt;height:100pt" fillcolor="silver" stroked="f">'
+        f'<v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string="{word}"/></v:shape></w:pict></w:r>'
+    )
+    header.paragraphs[0]._p.append(pict)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("word, code", [("机密", "SECRET"), ("内部资料", "NOT_PUBLIC")])
+def test_watermark_in_the_header_blocks(tmp_path, rules, word, code):
+    """Word's 水印 is WordArt (v:textpath) in the page header: a 机密 or 内部资料 watermark is a marking."""
+    r = report(_watermark_docx(tmp_path / "wm.docx", word), rules)
+    assert code in codes(r)
+    assert r.disclosable is False
