@@ -284,6 +284,51 @@ def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str) ->
     click.echo(f"意见 {f.id} 已答复，答复单：{path}")
 
 
+@cli.command("generate", help="批量重新生成文书：forms 审批表 / notices 公示和公告 / responses 答复单 / report 季度汇报。")
+@click.argument("kind", type=click.Choice(["forms", "notices", "responses", "report"]))
+@click.option("--item", "item_id", help="只生成某个事项。")
+@click.option("--status", help="只生成某状态的事项。")
+@click.option("--quarter", help="季度汇报的季度，如 2023Q4（默认本季度）。")
+@click.pass_context
+def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str | None, quarter: str | None) -> None:
+    from pipeline.api import generate, select_items
+
+    with session(ctx) as s:
+        if kind == "report":
+            paths = generate(s, kind, quarter=quarter)
+        else:
+            n = len(select_items(s, item_id, status))
+            with click.progressbar(length=n, label="生成文书", file=sys.stderr) as bar:
+                paths = generate(s, kind, item_id, status, on_done=lambda _: bar.update(1))
+    for p in paths:
+        click.echo(f"  {p}")
+    click.echo(f"共生成 {len(paths)} 个文件。")
+
+
+@cli.group("templates", help="文书模板。")
+def templates_group() -> None:
+    pass
+
+
+@templates_group.command("check", help="检查全部模板：能否解析、用到的变量是否都由程序提供。")
+@click.pass_context
+def templates_check(ctx: click.Context) -> None:
+    from pipeline.api import check_templates
+    from pipeline.workspace import load_workspace
+
+    problems = check_templates(load_workspace(ctx.find_root().obj))
+    bad = 0
+    for name, issues in problems.items():
+        click.echo(f"{'✗' if issues else '✓'} {name}.docx" + ("" if issues else "：正常"))
+        for line in issues:
+            click.echo(f"    {line}")
+        bad += bool(issues)
+    if bad:
+        click.echo(f"{bad} 个模板有问题，请按提示修改后再运行 gongkai templates check。", err=True)
+        sys.exit(7)
+    click.echo("全部模板检查通过。")
+
+
 @cli.group("rules", help="查看规则文件。")
 def rules_group() -> None:
     pass

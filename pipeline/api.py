@@ -142,3 +142,53 @@ def _one_feedback(s: Session, fid: str) -> FeedbackRecord:
     if not found:
         raise NotFoundError(f"没有编号为 {fid} 的意见；请用 gongkai feedback list 查看。")
     return found[0]
+
+
+# ------------------------------------------------------------------ batch generation
+GENERATE_KINDS = ("forms", "notices", "responses", "report")
+
+
+def select_items(s: Session, item_id: str | None, status: str | None) -> list[Item]:
+    if item_id:
+        return [s.ledger.item(item_id)]
+    return list_items(s, status)
+
+
+def generate(s: Session, kind: str, item_id: str | None = None, status: str | None = None,
+             quarter: str | None = None, on_done: Callable[[Item], None] | None = None) -> list[Path]:
+    """Regenerate documents in batch: approval forms (+ report JSON, 公开稿), notices, responses or the
+    quarterly report. Each file is replaced atomically."""
+    from .reports import parse_quarter, write_quarterly
+
+    if kind not in GENERATE_KINDS:
+        raise UsageError(f"generate 只能生成：{' / '.join(GENERATE_KINDS)}。")
+    if kind == "report":
+        return write_quarterly(s.settings, s.ledger, parse_quarter(quarter))
+    out: list[Path] = []
+    for item in select_items(s, item_id, status):
+        out += _generate_for(s, kind, item)
+        if on_done:
+            on_done(item)
+    return out
+
+
+def _generate_for(s: Session, kind: str, item: Item) -> list[Path]:
+    if kind == "forms":
+        return documents.after_ingest(s.settings, s.ledger, s.rules, item.id)
+    fs = workflow.facts(s.ledger, item)
+    if kind == "notices":
+        out = [documents.write_predisclosure(s.settings, s.ledger, item)] if any(
+            f.get("kind") == "predisclose" for f in fs) else []
+        scopes = dict.fromkeys(f["scope"] for f in fs if f.get("kind") == "publish")
+        return out + [documents.write_notice(s.settings, s.ledger, item, scope) for scope in scopes]
+    records = s.ledger.feedback(item_id=item.id)
+    out = [documents.write_response(s.settings, s.ledger, item, f) for f in records if f.answer]
+    return out + ([documents.write_results(s.settings, s.ledger, item)] if records else [])
+
+
+def check_templates(settings: Settings) -> dict[str, list[str]]:
+    """Lint every template the pipeline uses (the workspace's copy where it has one)."""
+    from .render import TEMPLATE_KEYS, find_template, lint_template
+
+    return {name: lint_template(find_template(name, settings.templates), keys)
+            for name, keys in TEMPLATE_KEYS.items()}
