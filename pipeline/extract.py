@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Iterator
 
 from .model import Application, Block, Draft, Metadata, Timing
 from .rules import Rules
@@ -19,6 +20,7 @@ COPY_NO = re.compile(r"^[0-9A-Za-z]{4,8}$")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件)")
 SALUTATION_END = ("：", ":")
 NOTE = re.compile(r"^[（(]\s*(此件[^）)]{1,14})\s*[）)]$")
+LEVELS = ("绝密", "机密", "秘密")
 IMPRINT = re.compile(r"印发$|印发\s*$|抄送|^主送|^抄报")
 
 
@@ -64,26 +66,45 @@ def find_docno(draft: Draft, rules: Rules) -> tuple[str | None, tuple[Block, str
 
 def find_secrecy(draft: Draft, rules: Rules) -> tuple[str | None, str | None]:
     hit = secrecy_hit(draft, rules)
-    return (hit[1], hit[2]) if hit else (None, None)
+    if not hit or hit[1] not in LEVELS:
+        return None, None  # a bare 国家秘密 declaration names no level
+    return hit[1], hit[2]
 
 
 def secrecy_hit(draft: Draft, rules: Rules) -> tuple[Block, str, str | None, str] | None:
-    """(block, level, period, evidence) of a secrecy marking in the head of the body or a header."""
-    candidates = list(_head(draft, rules.secret_search_blocks)) + [b for b in draft.blocks if b.kind == "header"]
-    for block in candidates:
-        text = tidy(block.text)
-        m = rules.secret_mark.search(text)
-        if m and (m.start() <= 2 or block.kind == "header" or len(text) <= 30):
-            period = squeeze(m[2]) if m.lastindex and m.lastindex >= 2 and m[2] else None
-            return block, m[1], period, m[0]
-        m = rules.secret_alone.search(text)
-        if m:
-            return block, m[1], None, m[0]
+    """(block, level, period, evidence) of the secrecy marking: looked for in the head of the body (table
+    cells included), page headers and footers; of several marks the highest level wins."""
+    hits = [h for block, text in _secrecy_places(draft, rules) if (h := _mark(block, text, rules))]
+    if hits:
+        return min(hits, key=lambda h: (LEVELS.index(h[1]), h[2] is None))
     for block in draft.blocks:
         m = rules.secret_declaration.search(squeeze(block.text))
         if m:
-            return block, m[3][:2], None, m[0]
+            return block, m[3], None, m[0]
     return None
+
+
+def _secrecy_places(draft: Draft, rules: Rules) -> Iterator[tuple[Block, str]]:
+    """The first paragraphs and the cells of any table among them (a 版头 laid out as a table), then
+    every page-header and footer line."""
+    paras = 0
+    for block in draft.blocks:
+        if block.kind == "row" and paras < rules.secret_search_blocks:
+            yield from ((block, cell) for cell in block.cells)
+        elif block.kind in ("para", "page") and paras < rules.secret_search_blocks:
+            paras += 1
+            yield block, block.text
+        elif block.kind in ("header", "footer"):
+            yield block, block.text
+
+
+def _mark(block: Block, text: str, rules: Rules) -> tuple[Block, str, str | None, str] | None:
+    t = squeeze(text)  # 机 密★5年 and 机密 ★ 5 年 are the same mark
+    m = rules.secret_mark.search(t)
+    if m and (m.start() <= 2 or block.kind in ("header", "footer") or len(t) <= 30):
+        return block, m[1], (m[2] if m.lastindex and m.lastindex >= 2 and m[2] else None), m[0]
+    m = rules.secret_alone.search(t)
+    return (block, m[1], None, m[0]) if m else None
 
 
 def _note(body: list[Block]) -> str | None:

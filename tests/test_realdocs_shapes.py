@@ -103,3 +103,53 @@ def test_watermark_in_the_header_blocks(tmp_path, rules, word, code):
     r = report(_watermark_docx(tmp_path / "wm.docx", word), rules)
     assert code in codes(r)
     assert r.disclosable is False
+
+
+# ------------------------------------------------------------------------------------------- secrecy
+@pytest.mark.parametrize("shape", ["label", "table", "footer", "spaced", "header_only"])
+def test_secrecy_mark_shapes(tmp_path, rules, shape):
+    """密级 written as 密级：机密, in a 版头 table, in the footer, letter-spaced, or only in the page header."""
+    body = ["关于调整局机关值班安排的通知", "局机关各科室：", "现将有关事项通知如下。", "青川区科学技术局", "2023年9月1日"]
+    path = tmp_path / f"{shape}.docx"
+    if shape == "label":
+        write_docx(path, ["密级：机密", *body])
+    elif shape == "table":
+        write_docx(path, body, table_first=[["000123", "机密★5年"]])
+    elif shape == "spaced":
+        write_docx(path, ["机 密 ★ 5 年", *body])
+    elif shape == "header_only":
+        write_docx(path, body, header=["机密★5年"])
+    else:
+        document = docx.Document()
+        for line in body:
+            para(document, line)
+        document.sections[0].footer.add_paragraph("机密")
+        document.save(str(path))
+    r = report(path, rules)
+    assert "SECRET" in codes(r) and r.disclosable is False
+    assert r.metadata.secrecy == "机密"
+
+
+def test_highest_of_several_marks_wins(tmp_path, rules):
+    path = write_docx(tmp_path / "two.docx", ["密级：秘密", "测试公文标题", "正文。"], header=["机密★5年"])
+    md = report(path, rules).metadata
+    assert (md.secrecy, md.secrecy_period) == ("机密", "5年")
+
+
+def test_bare_declaration_blocks_without_inventing_a_level(tmp_path, rules):
+    path = write_docx(tmp_path / "decl.docx", ["关于某事项的通报", "本通报属于党内秘密，请妥善保管。", "2023年9月1日"])
+    r = report(path, rules)
+    assert "SECRET" in codes(r) and r.disclosable is False
+    assert r.metadata.secrecy is None  # 党内秘密 names no level: not guessed
+
+
+def test_statistics_row_about_state_secrets_is_not_a_marking(tmp_path, rules):
+    """A 政府信息公开工作年度报告 counts refusals whose reason is 属于国家秘密: a table row, not a marking."""
+    path = write_docx(
+        tmp_path / "annual.docx",
+        ["洪泽区人民政府2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"],
+        table_first=[["（三）不予公开", "1.属于国家秘密", "2"], ["", "2.其他法律行政法规禁止公开", "0"]],
+    )
+    r = report(path, rules)
+    assert not codes(r) & {"SECRET", "NOT_PUBLIC", "NO_TEXT"} and r.disclosable is True
+    assert r.metadata.secrecy is None
