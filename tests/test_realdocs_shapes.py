@@ -53,6 +53,50 @@ def write_docx(path: Path, lines, header=(), table_first=None) -> Path:
     return path
 
 
+def write_pdf(path: Path, pages, images=()) -> Path:
+    """pages: lists of lines; a line is text (body, 16 pt, left) or (text, size, "center"|"left"|"right").
+    images: page numbers (1-based) that get a full-page grey image and no text — a scanned page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for number, lines in enumerate(pages, start=1):
+        if number in images:
+            c.drawImage(ImageReader(_grey_png()), 40, 60, width - 80, height - 120)
+        y = height - 90
+        for line in lines:
+            text, size, align = (line, 16, "left") if isinstance(line, str) else line
+            c.setFont("STSong-Light", size)
+            w = pdfmetrics.stringWidth(text, "STSong-Light", size)
+            x = {"center": (width - w) / 2, "right": width - 80 - w}.get(align, 80)
+            c.drawString(x, y, text)
+            y -= size * 1.9
+        c.showPage()
+    c.save()
+    return path
+
+
+def _grey_png():
+    import io
+    import struct
+    import zlib
+
+    w, h = 60, 80
+    raw = b"".join(b"\x00" + bytes([200]) * w for _ in range(h))
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return io.BytesIO(png)
+
+
 def report(path: Path, rules):
     r = check_file(path, rules)
     assert r.status == "ok", r.error
@@ -153,3 +197,19 @@ def test_statistics_row_about_state_secrets_is_not_a_marking(tmp_path, rules):
     r = report(path, rules)
     assert not codes(r) & {"SECRET", "NOT_PUBLIC", "NO_TEXT"} and r.disclosable is True
     assert r.metadata.secrecy is None
+
+
+# ------------------------------------------------------------------------------------------- dates
+def test_statistics_row_is_not_a_garbled_year(tmp_path, rules):
+    """The PDF layer of an annual report prints a table row as '…禁止公开 30 1 0 0 0 0 31年' (the 年 of
+    本年度 from the row label column): separate numbers, not the garbled year 301000031年."""
+    path = write_pdf(tmp_path / "stats.pdf", [[
+        ("淮安市人民政府", 22, "center"), ("2024 年政府信息公开工作年度报告", 22, "center"),
+        "三、收到和处理政府信息公开申请情况",
+        "本 2.其他法律行政法规禁止公开 30 1 0 0 0 0 31年",
+        "3.危及“三安全一稳定” 5 0 0 0 0 0 5",
+        "（四）制度完善阶段。时间为202223年初。",
+    ]])
+    r = report(path, rules)
+    bad = [f for f in r.findings if f.code == "BAD_DATE"]
+    assert len(bad) == 1 and "202223年" in bad[0].evidence

@@ -229,11 +229,12 @@ def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
 def check_bad_dates(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     out = []
     for block in _text_blocks(draft):
-        flat = squeeze(block.text)
-        bad = [m for p in rules.bad_date for m in p.finditer(flat)]
-        bad += [m for m in MONTH_DAY.finditer(flat) if _impossible(m)]
+        # spaces kept: a statistics row "30 1 0 0 0 0 31年" (本年度 split by the PDF layer) is not 301000031年
+        text = tidy(block.text)
+        bad = [m for p in rules.bad_date for m in p.finditer(text)]
+        bad += [m for m in MONTH_DAY.finditer(text) if _impossible(m)]
         for m in sorted(bad, key=lambda m: m.start()):
-            out.append(finding(rules, "BAD_DATE", m[0], _snippet(flat, m.start(), len(m[0])), block.location))
+            out.append(finding(rules, "BAD_DATE", squeeze(m[0]), _snippet(text, m.start(), len(m[0])), block.location))
     return out
 
 
