@@ -16,6 +16,7 @@ DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划
 ORGAN_END = re.compile(
     r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司)$")
 BANNER = re.compile(r"(文件|简报|通讯|快报|纪要)$")
+DOCNO_DRAFT = re.compile(r"[〔\[［【（(]\s*[0-9XxＸ×]{4}\s*[〕\]］】）)]\s*[0-9XxＸ×\s]{0,5}号$")  # XXX〔2023〕X号, 〔2023〕  号
 COPY_NO = re.compile(r"^[0-9A-Za-z]{4,8}$")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件)")
 SALUTATION_END = ("：", ":")
@@ -56,11 +57,11 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
 # ------------------------------------------------------------------ 发文字号, secrecy, 附注
 def find_docno(draft: Draft, rules: Rules) -> tuple[str | None, tuple[Block, str] | None]:
     """The normalized 发文字号 and (its block, the raw text) — looked for in the head of the body."""
-    for block in _head(draft, 12):
-        text = tidy(block.text)
-        m = rules.docno.search(text)
-        if m and (m.start() <= 2 or len(text) <= 40):
-            return normalize_docno(m[1], m[2], m[4]), (block, m[0])
+    for block in _head(draft, 12, ("para", "page", "row")):
+        for text in map(tidy, block.cells or (block.text,)):  # the 版头 may be laid out as a table
+            m = rules.docno.search(text)
+            if m and (m.start() <= 2 or len(text) <= 40):
+                return normalize_docno(m[1], m[2], m[4]), (block, m[0])
     return None, None
 
 
@@ -115,8 +116,8 @@ def _note(body: list[Block]) -> str | None:
     return None
 
 
-def _head(draft: Draft, n: int) -> list[Block]:
-    return [b for b in draft.blocks if b.kind in ("para", "page")][:n]
+def _head(draft: Draft, n: int, kinds: tuple[str, ...] = ("para", "page")) -> list[Block]:
+    return [b for b in draft.blocks if b.kind in kinds][:n]
 
 
 # ------------------------------------------------------------------ title
@@ -144,7 +145,7 @@ def _is_furniture(t: str, rules: Rules) -> bool:
         or bool(rules.secret_mark.search(t) and len(t) <= 30)
         or bool(rules.secret_alone.match(t))
         or bool(BANNER.search(t) and "关于" not in t)
-        or bool(rules.docno.search(t) and len(t) <= 40)
+        or bool((rules.docno.search(t) or DOCNO_DRAFT.search(t)) and len(t) <= 40)
         or t.endswith(SALUTATION_END)
         or t.startswith("签发人")
     )
@@ -162,7 +163,7 @@ def _is_title_start(t: str, rules: Rules) -> bool:
 def _continues_title(title: str, nxt: str, rules: Rules) -> bool:
     if not nxt or _is_furniture(nxt, rules) or "。" in nxt or len(title) + len(nxt) > 100:
         return False
-    if nxt.startswith(("的", "和", "及", "与")) or nxt in DOC_TYPES:
+    if nxt.startswith(("的", "和", "及", "与")) or (nxt in DOC_TYPES and not title.endswith(DOC_TYPES)):
         return True
     return not title.endswith(DOC_TYPES) and (nxt.endswith(DOC_TYPES) or len(nxt) <= 20) and not ORGAN_END.search(nxt)
 

@@ -213,3 +213,34 @@ def test_statistics_row_is_not_a_garbled_year(tmp_path, rules):
     r = report(path, rules)
     bad = [f for f in r.findings if f.code == "BAD_DATE"]
     assert len(bad) == 1 and "202223年" in bad[0].evidence
+
+
+# ------------------------------------------------------------------------------------------- 发文字号 and title
+def test_docno_inside_a_table_is_found(tmp_path, rules):
+    """Converted .doc files often lay the 版头 out as a one-cell table holding the 发文字号."""
+    path = write_docx(tmp_path / "t.docx", ["江苏保监局关于在全省开展车险投保人实名缴费的通知", "各保险公司：",
+                                           "现将有关事项通知如下。", "2018年4月3日"])
+    document = docx.Document(str(path))
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "苏保监发[2018]016号"
+    document.paragraphs[0]._p.addnext(table._tbl)  # between the title and the salutation
+    document.save(str(path))
+    r = report(path, rules)
+    assert r.metadata.doc_number == "苏保监发〔2018〕16号"
+    assert "DOCNO_FORMAT" in codes(r)
+
+
+def test_placeholder_docno_is_not_part_of_the_title(tmp_path, rules):
+    path = write_docx(tmp_path / "p.docx", [("某单位文件", 42, True), "XXX〔2023〕X号", "测试公文标题", "正文。",
+                                           "某单位", "二〇二三年一月一日"])
+    md = report(path, rules).metadata
+    assert md.title == "测试公文标题" and md.doc_number is None
+
+
+def test_a_stray_doc_type_line_does_not_extend_a_finished_title(tmp_path, rules):
+    """A web-converted notice: the title over two lines, then a lone 批复 label, then the 文号."""
+    path = write_docx(tmp_path / "s.docx", ["关于加强浙江省打击", "保险领域违法犯罪协调配合工作的通知", "批复",
+                                           "浙保监发[2009]33号", "各保险公司：", "正文。", "二〇〇九年十月二十一日"])
+    md = report(path, rules).metadata
+    assert md.title == "关于加强浙江省打击保险领域违法犯罪协调配合工作的通知"
+    assert md.doc_number == "浙保监发〔2009〕33号" and md.date == "2009-10-21"
