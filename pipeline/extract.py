@@ -8,13 +8,16 @@ from typing import Iterator
 
 from .model import Application, Block, Draft, Metadata, Timing
 from .rules import Rules
-from .textutil import PUNCT_EDGE, date_only, find_dates, normalize_docno, squeeze, tidy
+from .textutil import PUNCT_EDGE, SPACES, date_only, find_dates, normalize_docno, squeeze, tidy
 
 DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划", "规定", "汇报", "情况", "意见", "办法", "细则",
              "通告", "公告", "批复", "请示", "函", "纪要", "规则", "要点", "总结", "安排", "决议", "议案", "指引", "制度",
              "申请表", "实施方案", "工作方案", "公报", "年度报告", "命令", "令")
 ORGAN_END = re.compile(
-    r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司)$")
+    r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司|单位"
+    r"|银行|分行|支行|学校|街道|社区)$")
+NOT_ORGAN = re.compile(r"[。，,：:；;！？!?、]|^(附件|抄送|主送|特此|请|将|对|在|按)|\d\s*[年月日号]")  # a sentence, not a name
+SEAL_NOTE = re.compile(r"^[（(][^）)]*[）)]$")
 BANNER = re.compile(r"(文件|简报|通讯|快报|纪要)$")
 DOCNO_DRAFT = re.compile(r"[〔\[［【（(]\s*[0-9XxＸ×]{4}\s*[〕\]］】）)]\s*[0-9XxＸ×\s]{0,5}号$")  # XXX〔2023〕X号, 〔2023〕  号
 COPY_NO = re.compile(r"^[0-9A-Za-z]{4,8}$")
@@ -32,9 +35,11 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
     app = _application(draft, rules)
     docno, _ = find_docno(draft, rules)
     level, period = find_secrecy(draft, rules)
-    title = app.subject if app else _title(body, rules)
+    title, start = _title(body, rules)
     date_iso, issuer = _signature(body)
+    issuer = issuer or _title_issuer(body, start)
     if app:
+        title = app.subject
         issuer = app.department or issuer
         date_iso = app.date or date_iso
     category = classify(draft, title, rules)
@@ -121,19 +126,20 @@ def _head(draft: Draft, n: int, kinds: tuple[str, ...] = ("para", "page")) -> li
 
 
 # ------------------------------------------------------------------ title
-def _title(body: list[Block], rules: Rules) -> str | None:
+def _title(body: list[Block], rules: Rules) -> tuple[str | None, int | None]:
+    """The title and the index of the body block it starts in."""
     head = [squeeze(b.text) for b in body[:12]]
     start = next((i for i, t in enumerate(head) if _is_title_start(t, rules)), None)
     if start is None:
         start = next((i for i, t in enumerate(head) if not _is_furniture(t, rules)), None)
     if start is None:
-        return None
+        return None, None
     title = head[start]
     for nxt in head[start + 1:]:
         if not _continues_title(title, nxt, rules):
             break
         title += nxt
-    return title.strip(PUNCT_EDGE.replace("《", "").replace("》", "").replace("（", "").replace("）", "")) or None
+    return title.strip(PUNCT_EDGE.replace("《", "").replace("》", "").replace("（", "").replace("）", "")) or None, start
 
 
 def _is_furniture(t: str, rules: Rules) -> bool:
@@ -170,7 +176,7 @@ def _continues_title(title: str, nxt: str, rules: Rules) -> bool:
 
 # ------------------------------------------------------------------ signature: issuer and 成文日期
 def _signature(body: list[Block]) -> tuple[str | None, str | None]:
-    """The 成文日期 is the last line that is only a date; the issuer the organ line just above it."""
+    """The 成文日期 is the last line that is only a date; the issuer the organ line(s) just above it."""
     for i in range(len(body) - 1, -1, -1):
         text = body[i].text
         if IMPRINT.search(squeeze(text)):
@@ -190,21 +196,47 @@ def _inline_signature(text: str) -> tuple[str, str] | None:
     found = find_dates(t)
     if not found or found[-1][2] < len(t) - 1:
         return None
-    organ = squeeze(t[: found[-1][1]])
-    if 2 <= len(organ) <= 40 and ORGAN_END.search(organ) and "。" not in organ:
-        return found[-1][0], organ
-    return None
+    organs = organs_in(t[: found[-1][1]])
+    return (found[-1][0], "、".join(organs)) if organs else None
 
 
 def _issuer_above(body: list[Block], i: int) -> str | None:
-    for j in range(i - 1, max(-1, i - 4), -1):
-        t = squeeze(body[j].text).strip(PUNCT_EDGE)
-        if not t or t in ("（盖章）", "盖章") or t.startswith("附件"):
-            continue
-        if len(t) <= 40 and "。" not in t and not t.endswith(SALUTATION_END):
-            return t
+    """Joint issuers sign side by side on one line or stacked on several: all of them, joined by 、."""
+    organs: list[str] = []
+    for j in range(i - 1, max(-1, i - 6), -1):
+        t = squeeze(body[j].text)
+        if not t or SEAL_NOTE.match(t):
+            continue  # （盖章）, （此处添加印章图片或文字说明）
+        found = organs_in(body[j].text)
+        if not found:
+            break
+        organs[:0] = found
+    return "、".join(organs) or None
+
+
+def organs_in(raw: str) -> list[str]:
+    """The organ names on a signature line: 学生工作处  国际合作与交流处 → two; 青 川 区 科 学 技 术 局 → one;
+    特此通知, a body sentence or a placeholder (Xxxxxxxx) → none."""
+    parts = [p.strip(PUNCT_EDGE) for p in SPACES.split(raw.strip())]
+    if len(parts) > 1 and all(len(p) >= 3 and _is_organ(p) for p in parts):
+        return parts
+    whole = squeeze(raw).strip(PUNCT_EDGE)
+    return [whole] if _is_organ(whole) else []
+
+
+def _is_organ(t: str) -> bool:
+    return 2 <= len(t) <= 25 and bool(ORGAN_END.search(t)) and not NOT_ORGAN.search(t)
+
+
+def _title_issuer(body: list[Block], start: int | None) -> str | None:
+    """No organ signs the draft (a seal only, or a placeholder): the 发文机关 its title names, as in
+    中国银保监会扬州监管分局关于印发…的通知, or the organ line its title starts with."""
+    if start is None:
         return None
-    return None
+    raw = body[start].text
+    cut = raw.find("关于")
+    organs = organs_in(raw[:cut]) if cut > 0 else []
+    return "、".join(organs) or None
 
 
 # ------------------------------------------------------------------ application form

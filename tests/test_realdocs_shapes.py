@@ -244,3 +244,44 @@ def test_a_stray_doc_type_line_does_not_extend_a_finished_title(tmp_path, rules)
     md = report(path, rules).metadata
     assert md.title == "关于加强浙江省打击保险领域违法犯罪协调配合工作的通知"
     assert md.doc_number == "浙保监发〔2009〕33号" and md.date == "2009-10-21"
+
+
+# ------------------------------------------------------------------------------------------- issuer
+BODY = ["各有关单位：", "现将有关事项通知如下，请遵照执行。"]
+
+
+@pytest.mark.parametrize("title, tail, issuer", [
+    # joint issuers side by side, padded with NBSP / EN SPACE as converted .doc files have them
+    ("关于印发农机购置补贴实施方案的通知", ["海南省农业农村厅\u00a0\u2002\u2002\u2002\u2002海南省财政厅", "2024年7月1日"],
+     "海南省农业农村厅、海南省财政厅"),
+    ("关于申报访学项目的通知", ["学生工作处    国际合作与交流处   ", "2018年4月9日"], "学生工作处、国际合作与交流处"),
+    # joint issuers stacked, the date under the last
+    ("关于实施农业保险电子保单试点的通告", ["上海保监局", "上海市农业委员会", "上海市金融服务办公室", "2018年2月7日"],
+     "上海保监局、上海市农业委员会、上海市金融服务办公室"),
+    # a seal placeholder between the organ and the date
+    ("测试公文标题", ["BJTU单位", "（此处添加印章图片或文字说明）", "二〇二三年一月一日"], "BJTU单位"),
+    # letter-spaced organ
+    ("关于调整值班安排的通知", ["青 川 区 科 学 技 术 局", "2023年9月1日"], "青川区科学技术局"),
+    # sealed only: 特此通知 / a placeholder above the date — the organ the title names
+    ("上海银保监局关于印发业务管理办法的通知", ["特此通知。", "2022年10月23日"], "上海银保监局"),
+    ("国防部关于放假的通知", ["Xxxxxxxxxxxxx", "2012年12月12日"], "国防部"),
+    # sealed only and the title names no organ: unknown, not guessed
+    ("关于印发实施方案的通知", ["特此通知", "二○○八年九月十六日"], None),
+    # the last body sentence lacks its 。 but is no organ
+    ("关于开展档案审核工作的通知", ["请各科室于8月31日前将材料报送局办公室", "中共青川区科学技术局党组", "2023年8月10日"],
+     "中共青川区科学技术局党组"),
+    # the body's last sentence directly above the date is no organ either
+    ("中国银保监会江苏监管局关于贯彻落实指导意见的通知", ["其他非银行金融机构参照本意见执行", "2020年4月3日"],
+     "中国银保监会江苏监管局"),
+], ids=["joint-one-line-nbsp", "joint-one-line-spaces", "joint-stacked", "seal-placeholder", "letter-spaced",
+        "sealed-title-organ", "placeholder-title-organ", "sealed-unknown", "sentence-without-stop", "sentence-above-date"])
+def test_issuer_shapes(tmp_path, rules, title, tail, issuer):
+    md = report(write_docx(tmp_path / "i.docx", [title, *BODY, *tail]), rules).metadata
+    assert md.issuer == issuer
+
+
+def test_dates_as_real_offices_write_them(tmp_path, rules):
+    for n, (line, iso) in enumerate([("二○○八年九月十六日", "2008-09-16"), ("2015-11-4", "2015-11-04"),
+                                     ("2023 年 1 月 1 日", "2023-01-01")]):
+        md = report(write_docx(tmp_path / f"d{n}.docx", ["关于某事项的通知", *BODY, "某某办公室", line]), rules).metadata
+        assert md.date == iso
