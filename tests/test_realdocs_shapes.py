@@ -285,3 +285,22 @@ def test_dates_as_real_offices_write_them(tmp_path, rules):
                                      ("2023 年 1 月 1 日", "2023-01-01")]):
         md = report(write_docx(tmp_path / f"d{n}.docx", ["关于某事项的通知", *BODY, "某某办公室", line]), rules).metadata
         assert md.date == iso
+
+
+# ------------------------------------------------------------------------------------------- obligations and markers
+@pytest.mark.parametrize("sentence, fires", [
+    ("收到补贴申请后，应于2个工作日内做出是否受理的决定，并告知申请人。", False),
+    ("支行须配备受总行直接管理（包括任职、考核、确定薪酬等）的会计主管。", False),
+    ("现任中层正职且任职时间满3年。", False),
+    ("经局党组研究，决定任免以下同志职务。", True),
+    ("经局党组会议研究，作出如下重大决策。", True),
+])
+def test_inside_first_ignores_procedural_decisions(tmp_path, rules, sentence, fires):
+    path = write_docx(tmp_path / "o.docx", ["关于有关事项的通知", "各单位：", sentence, "某某办公室", "2024年7月1日"])
+    assert ("INSIDE_FIRST" in codes(report(path, rules))) is fires
+
+
+def test_do_not_circulate_marker_blocks(tmp_path, rules):
+    path = write_docx(tmp_path / "m.docx", ["禁止外传", "关于某事项的通报", "正文。", "某某办公室", "2024年7月1日"])
+    r = report(path, rules)
+    assert "NOT_PUBLIC" in codes(r) and r.disclosable is False
