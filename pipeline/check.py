@@ -8,27 +8,48 @@ from typing import Iterable, Iterator
 
 from .errors import InputError, UsageError
 from .extract import extract, timing
-from .model import ErrorInfo, Report
+from .model import Draft, ErrorInfo, Report
 from .read import is_ignorable, read_draft
 from .rules import Rules
-from .rules.engine import check_draft
+from .rules.engine import check_draft, mask, pii_spans
+from .textutil import squeeze
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".docx", ".pdf", ".doc", ".wps")
 
 
 def check_file(path: Path, rules: Rules, sha256: str | None = None) -> Report:
+    return check_with_summary(path, rules, sha256)[0]
+
+
+def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> tuple[Report, str | None]:
+    """The report, and a short content summary for the approval form (not part of the JSON report)."""
     try:
         draft = read_draft(path, rules.limits, sha256)
         md = extract(draft, rules)
         findings = check_draft(draft, md, rules)
-        return Report(str(path), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
+        report = Report(str(path), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
+        return report, masked(summarize(draft, md.title), rules)
     except InputError as e:
-        return Report(str(path), _safe_sha(path), "error", ErrorInfo(e.code, e.message))
+        return Report(str(path), _safe_sha(path), "error", ErrorInfo(e.code, e.message)), None
     except Exception as e:  # noqa: BLE001 — one strange file must never stop the batch
         log.exception("unexpected failure on %s", path)
         msg = f"检查时遇到意外错误（{type(e).__name__}）；请确认文件能在 Word 中正常打开，另存后重新放入，或联系管理员。"
-        return Report(str(path), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg))
+        return Report(str(path), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg)), None
+
+
+def summarize(draft: Draft, title: str | None, limit: int = 160) -> str | None:
+    """The opening of the body: the paragraphs after the title and the salutation, about `limit` chars."""
+    paras = [squeeze(b.text) for b in draft.blocks if b.kind in ("para", "page")]
+    key = squeeze(title or "")
+    start = next((i + 1 for i, t in enumerate(paras) if key and key.endswith(t) and len(t) >= 4), 0)
+    body = [t for t in paras[start:] if not (t.endswith(("：", ":")) and len(t) <= 30) and len(t) > 12]
+    text = ""
+    for t in body:
+        text += t
+        if len(text) >= limit // 2:
+            break
+    return (text[:limit] + ("……" if len(text) > limit else "")) or None
 
 
 def _safe_sha(path: Path) -> str | None:
@@ -57,3 +78,12 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def check_paths(paths: Iterable[Path], rules: Rules) -> list[Report]:
     return [check_file(p, rules) for p in expand(list(paths))]
+
+
+def masked(text: str | None, rules: Rules) -> str | None:
+    """The summary travels into notices: personal numbers in it are masked like the 公开稿."""
+    if not text:
+        return text
+    for _, s, e in reversed(pii_spans(text, rules)):
+        text = text[:s] + mask(text[s:e]) + text[e:]
+    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from .ledger import FeedbackRecord, Ledger
@@ -32,7 +32,8 @@ def item_dir(settings: Settings, item: Item) -> Path:
 
 
 def _today() -> str:
-    return date.today().strftime("%Y年%m月%d日")
+    d = date.today()
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _cn_date(iso: str | None) -> str:
@@ -42,10 +43,13 @@ def _cn_date(iso: str | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _summary(item: Item) -> str:
+def _summary(item: Item, ledger: Ledger | None = None) -> str:
     md = item.report.metadata
     if md and md.application and md.application.content:
         return md.application.content
+    stored = ledger.summary(item.id, item.version) if ledger else None
+    if stored and item.status != "blocked":
+        return stored
     evidence = [f.message for f in item.report.findings if f.severity == "block"]
     if evidence:
         return "；".join(evidence)
@@ -67,11 +71,17 @@ def _form(item: Item) -> str:
 
 
 def _period(item: Item) -> str:
-    md, t = item.report.metadata, item.report.timing
+    """公开期限: the application's own words, else the computed deadline."""
+    md = item.report.metadata
     if md and md.application and md.application.period:
         return md.application.period
-    kind = TIMING_NAMES.get(t.kind, "") if t and t.kind else "临时性工作（随时公开）"
-    return f"{kind}，{_cn_date(item.due)}前公开" if item.due else kind
+    return f"{_cn_date(item.due)}前公开" if item.due else "随时公开"
+
+
+def _timing(item: Item) -> str:
+    """公开时限: the kind of work (规定性 / 阶段性 / 临时性)."""
+    t = item.report.timing
+    return TIMING_NAMES.get(t.kind, "") if t and t.kind else "临时性工作（随时公开）"
 
 
 def _review_box(fs: list[dict], level: str) -> tuple[str, str, str]:
@@ -94,8 +104,8 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
         "doc_number": (md.doc_number if md else None) or "无",
         "category_name": f"第{md.category}类 {md.category_name}" if md and md.category else "（未识别）",
         "issuer": (md.issuer if md else None) or "", "date": _cn_date(md.date if md else None),
-        "summary": _summary(item), "scope": _scope(item), "form": _form(item), "period": _period(item),
-        "timing": _period(item), "verdict": item.report.verdict,
+        "summary": _summary(item, ledger), "scope": _scope(item), "form": _form(item), "period": _period(item),
+        "timing": _timing(item), "verdict": item.report.verdict,
         "findings": [asdict(f) for f in item.report.findings],
         "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
         "need_district": "ESCALATE" in item.report.codes,
@@ -149,7 +159,7 @@ def after_ingest(settings: Settings, ledger: Ledger, rules: Rules, item_id: str)
 def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
     period = predisclose_period(ledger, item) or {}
     ctx = {
-        "org": settings.org, "item_id": item.id, "title": item.title or "", "summary": _summary(item),
+        "org": settings.org, "item_id": item.id, "title": item.title or "", "summary": _summary(item, ledger),
         "start": _cn_date(period.get("start")), "end": _cn_date(period.get("end")),
         "days": str(period.get("days", "")), "phone": settings.phone,
         "supervisors": "、".join(settings.supervisors), "box": settings.opinion_box,
@@ -164,7 +174,7 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
     ctx = {
         "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
         "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
-        "summary": _summary(item), "form": _form(item), "doc_number": (md.doc_number if md else None) or "无",
+        "summary": _summary(item, ledger), "form": _form(item), "doc_number": (md.doc_number if md else None) or "无",
         "date": _cn_date(md.date if md else None), "generated": _today(),
         "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
     }
@@ -187,7 +197,3 @@ def write_results(settings: Settings, ledger: Ledger, item: Item) -> Path:
              "answer": f.answer or "（待答复）"} for f in ledger.feedback(item_id=item.id)]
     ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today()}
     return _write(settings, ledger, item, "results", "处理结果公开", ctx, f"{item.id}_处理结果公开.docx")
-
-
-def stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S")

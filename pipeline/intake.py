@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .check import check_file
+from .check import check_with_summary
 from .errors import WorkflowError
 from .ledger import Ledger
 from .model import Report
@@ -74,15 +74,15 @@ def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
     known = ledger.version_by_sha(sha)
     if known is not None:
         return _duplicate(settings, ledger, path, name, known, render)
-    report = check_file(path, rules, sha)
+    report, summary = check_with_summary(path, rules, sha)
     if report.status != "ok":
         note = report.error.message if report.error else "无法检查"
         moved = move_aside(path, settings.failed, note)
         return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）", report=report)
-    return _record(settings, ledger, path, name, report, render)
+    return _record(settings, ledger, path, name, report, summary, render)
 
 
-def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: Report,
+def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: Report, summary: str | None,
             render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
     md, t = report.metadata, report.timing
     due = due_date(t.kind if t else None, t.due if t else None, date.today(), settings.temporary_days,
@@ -90,7 +90,7 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
     status = "received" if report.disclosable else "blocked"
     archived = archive_path(settings, report.sha256 or "", path.name)
     try:
-        rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status)
+        rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary)
     except WorkflowError:  # another process recorded the same bytes a moment ago
         known = ledger.version_by_sha(report.sha256 or "")
         return _duplicate(settings, ledger, path, name, known, render)

@@ -45,6 +45,8 @@ MIGRATIONS: tuple[str, ...] = (
         content TEXT NOT NULL, ref TEXT, source TEXT, source_row INTEGER, item_id TEXT REFERENCES items(id),
         answer TEXT, answered_by TEXT, answered_at TEXT, created TEXT NOT NULL);
     """,
+    # 3: a short content summary per version, for the approval form
+    "ALTER TABLE versions ADD COLUMN summary TEXT;",
 )
 
 
@@ -121,7 +123,7 @@ class Ledger:
         return self.db.execute("SELECT * FROM versions WHERE sha256 = ?", (sha,)).fetchone()
 
     def record(self, report: Report, file: str, archived: str, due: str | None, status: str,
-               actor: str = "系统") -> Recorded:
+               actor: str = "系统", summary: str | None = None) -> Recorded:
         """A checked draft becomes a new item, or a new version of the item it corrects."""
         md = report.metadata
         title = md.title if md else None
@@ -142,8 +144,8 @@ class Ledger:
                 version = db.execute("SELECT MAX(version) FROM versions WHERE item_id=?", (item_id,)).fetchone()[0] + 1
                 db.execute("UPDATE items SET status=?, title=?, doc_number=?, due=?, updated=? WHERE id=?",
                            (status, title, docno, due, at, item_id))
-            db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?)",
-                       (item_id, version, report.sha256, file, archived, payload, at))
+            db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
+                       (item_id, version, report.sha256, file, archived, payload, at, summary))
             action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
             self._event(item_id, actor, action, old, status, file)
         return Recorded(item_id, version, prior is None, status)
@@ -213,6 +215,10 @@ class Ledger:
         rows = self.db.execute("SELECT data FROM events WHERE item_id=? AND action LIKE ? ORDER BY id",
                                (item_id, action_prefix + "%"))
         return [json.loads(r["data"]) if r["data"] else {} for r in rows]
+
+    def summary(self, item_id: str, version: int) -> str | None:
+        row = self.db.execute("SELECT summary FROM versions WHERE item_id=? AND version=?", (item_id, version)).fetchone()
+        return row[0] if row else None
 
     def archived_path(self, item_id: str, version: int) -> str:
         return self.db.execute("SELECT archived FROM versions WHERE item_id=? AND version=?",
