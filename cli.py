@@ -44,11 +44,13 @@ def session(ctx: click.Context, rules_file: Path | None = None):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 检查报告（见 spec/check-report.md）。")
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用办公室自己的规则文件（TOML）。")
-def check_cmd(paths: tuple[Path, ...], as_json: bool, rules_file: Path | None) -> None:
-    from pipeline.check import check_paths
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
+def check_cmd(paths: tuple[Path, ...], as_json: bool, rules_file: Path | None, workers: int) -> None:
+    from pipeline.batch import check_many
+    from pipeline.check import expand
     from pipeline.present import format_report, summary_line
 
-    reports = check_paths(paths, load_rules_for(rules_file))
+    reports = check_many(list(expand(paths)), load_rules_for(rules_file), workers)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1))
     else:
@@ -80,8 +82,9 @@ def init_cmd(directory: Path) -> None:
 
 @cli.command("ingest", help="处理收件箱中现有的全部文稿：检查、登记、归档原件、生成审批表。")
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用指定的规则文件。")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
 @click.pass_context
-def ingest_cmd(ctx: click.Context, rules_file: Path | None) -> None:
+def ingest_cmd(ctx: click.Context, rules_file: Path | None, workers: int) -> None:
     from pipeline.intake import inbox_files
     from pipeline.present import outcome_table
 
@@ -93,7 +96,7 @@ def ingest_cmd(ctx: click.Context, rules_file: Path | None) -> None:
         from pipeline.api import run_ingest
 
         with click.progressbar(length=len(files), label="处理文稿", file=sys.stderr) as bar:
-            outcomes = run_ingest(s, files, on_done=lambda o: bar.update(1))
+            outcomes = run_ingest(s, files, on_done=lambda o: bar.update(1), workers=workers)
     click.echo(outcome_table(outcomes))
 
 
@@ -289,8 +292,10 @@ def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str) ->
 @click.option("--item", "item_id", help="只生成某个事项。")
 @click.option("--status", help="只生成某状态的事项。")
 @click.option("--quarter", help="季度汇报的季度，如 2023Q4（默认本季度）。")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
 @click.pass_context
-def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str | None, quarter: str | None) -> None:
+def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str | None, quarter: str | None,
+                 workers: int) -> None:
     from pipeline.api import generate, select_items
 
     with session(ctx) as s:
@@ -299,7 +304,7 @@ def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str
         else:
             n = len(select_items(s, item_id, status))
             with click.progressbar(length=n, label="生成文书", file=sys.stderr) as bar:
-                paths = generate(s, kind, item_id, status, on_done=lambda _: bar.update(1))
+                paths = generate(s, kind, item_id, status, on_done=lambda _: bar.update(1), workers=workers)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"共生成 {len(paths)} 个文件。")

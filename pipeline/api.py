@@ -39,8 +39,24 @@ def render_after_ingest(s: Session) -> Callable[[Settings, Ledger, str], None]:
     return lambda settings, ledger, item_id: documents.after_ingest(settings, ledger, s.rules, item_id)
 
 
+def recover(s: Session) -> list[str]:
+    """Finish the documents of items recorded by a run that stopped before writing them."""
+    missing = s.ledger.lacking("form")
+    for item_id in missing:
+        documents.after_ingest(s.settings, s.ledger, s.rules, item_id)
+    return missing
+
+
 def run_ingest(s: Session, files: list[Path] | None = None,
-               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+               on_done: Callable[[Outcome], None] | None = None, workers: int = 1) -> list[Outcome]:
+    from .intake import inbox_files
+
+    recover(s)
+    files = inbox_files(s.settings.inbox) if files is None else files
+    if workers > 1:
+        from .batch import ingest_many
+
+        return ingest_many(s, files, workers, on_done)
     return ingest(s.settings, s.rules, s.ledger, files, render_after_ingest(s), on_done)
 
 
@@ -50,6 +66,7 @@ def run_watch(settings: Settings, polling: bool = False, rules_file: Path | None
     from .watch import WatchLock, Watcher, install_signal_handlers, make_processor, use_polling
 
     with WatchLock(settings), open_session(settings, rules_file) as s:
+        recover(s)
         watcher = Watcher(settings, make_processor(s), use_polling(settings, polling), on_outcome)
         if stop is not None:
             watcher.stop = stop
@@ -155,7 +172,8 @@ def select_items(s: Session, item_id: str | None, status: str | None) -> list[It
 
 
 def generate(s: Session, kind: str, item_id: str | None = None, status: str | None = None,
-             quarter: str | None = None, on_done: Callable[[Item], None] | None = None) -> list[Path]:
+             quarter: str | None = None, on_done: Callable[[Item], None] | None = None,
+             workers: int = 1) -> list[Path]:
     """Regenerate documents in batch: approval forms (+ report JSON, 公开稿), notices, responses or the
     quarterly report. Each file is replaced atomically."""
     from .reports import parse_quarter, write_quarterly
@@ -164,6 +182,12 @@ def generate(s: Session, kind: str, item_id: str | None = None, status: str | No
         raise UsageError(f"generate 只能生成：{' / '.join(GENERATE_KINDS)}。")
     if kind == "report":
         return write_quarterly(s.settings, s.ledger, parse_quarter(quarter))
+    if kind == "forms" and workers > 1:
+        from .batch import generate_many
+
+        items = select_items(s, item_id, status)
+        jobs = (job for item in items for job in documents.ingest_jobs(s.settings, s.ledger, item.id))
+        return generate_many(s, jobs, workers)
     out: list[Path] = []
     for item in select_items(s, item_id, status):
         out += _generate_for(s, kind, item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -114,17 +114,55 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class RenderJob:
+    """One output file to produce; picklable, so a worker process can run it."""
+
+    item_id: str
+    version: int
+    kind: str  # artifact kind: form, redacted, predisclosure, notice_inside …
+    out: Path
+    template: Path | None = None
+    ctx: dict | None = None
+    title: str = ""
+    original: Path | None = None  # for the redacted copy
+
+
+def run_job(job: RenderJob, rules: Rules) -> Path:
+    if job.kind == "redacted":
+        assert job.original is not None
+        return redact_copy(job.original, job.out, rules)
+    assert job.template is not None and job.ctx is not None
+    return render_docx(job.template, job.ctx, job.out, title=job.title)
+
+
+def finish(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
+    ledger.add_artifact(job.item_id, job.version, job.kind, str(job.out.relative_to(settings.root)))
+    return job.out
+
+
+def _job(settings: Settings, item: Item, kind: str, template: str, ctx: dict, name: str) -> RenderJob:
+    return RenderJob(item.id, item.version, kind, item_dir(settings, item) / name,
+                     find_template(template, settings.templates), ctx, f"{item.id} {template}")
+
+
 def _write(settings: Settings, ledger: Ledger, item: Item, kind: str, template: str, ctx: dict,
            name: str) -> Path:
-    out = item_dir(settings, item) / name
-    render_docx(find_template(template, settings.templates), ctx, out, title=f"{item.id} {template}")
-    ledger.add_artifact(item.id, item.version, kind, str(out.relative_to(settings.root)))
-    return out
+    return _render_now(settings, ledger, _job(settings, item, kind, template, ctx, name))
+
+
+def _render_now(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
+    render_docx(job.template, job.ctx or {}, job.out, title=job.title)  # type: ignore[arg-type]
+    return finish(settings, ledger, job)
+
+
+def approval_job(settings: Settings, ledger: Ledger, item: Item) -> RenderJob:
+    ctx = approval_context(settings, ledger, item)
+    return _job(settings, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
 
 
 def write_approval_form(settings: Settings, ledger: Ledger, item: Item) -> Path:
-    ctx = approval_context(settings, ledger, item)
-    return _write(settings, ledger, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
+    return _render_now(settings, ledger, approval_job(settings, ledger, item))
 
 
 def write_report_json(settings: Settings, item: Item) -> Path:
@@ -139,21 +177,23 @@ def redacted_path(settings: Settings, item: Item) -> Path:
     return item_dir(settings, item) / f"{item.id}_公开稿.docx"
 
 
-def write_redacted(settings: Settings, ledger: Ledger, rules: Rules, item: Item) -> Path | None:
-    if not item.report.codes & set(PII_CODES):
-        return None
-    original = settings.root / ledger.archived_path(item.id, item.version)
-    out = redact_copy(original, redacted_path(settings, item), rules)
-    ledger.add_artifact(item.id, item.version, "redacted", str(out.relative_to(settings.root)))
-    return out
+def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str) -> list[RenderJob]:
+    """What follows a recorded item: its check report (written now), approval form and 公开稿 (if PII)."""
+    item = ledger.item(item_id)
+    write_report_json(settings, item)
+    jobs = [approval_job(settings, ledger, item)]
+    if item.report.codes & set(PII_CODES):
+        original = settings.root / ledger.archived_path(item.id, item.version)
+        jobs.append(RenderJob(item.id, item.version, "redacted", redacted_path(settings, item), original=original))
+    return jobs
 
 
 def after_ingest(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> list[Path]:
-    """What ingest writes for a recorded item: its check report, approval form and 公开稿 (if PII)."""
-    item = ledger.item(item_id)
-    paths = [write_report_json(settings, item), write_approval_form(settings, ledger, item)]
-    red = write_redacted(settings, ledger, rules, item)
-    return paths + ([red] if red else [])
+    out = []
+    for job in ingest_jobs(settings, ledger, item_id):
+        run_job(job, rules)
+        out.append(finish(settings, ledger, job))
+    return out
 
 
 def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:

@@ -64,7 +64,7 @@ def ingest(settings: Settings, rules: Rules, ledger: Ledger, files: Iterable[Pat
 
 def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
                  render: Callable[[Settings, Ledger, str], None] | None = None) -> Outcome:
-    name = str(path.relative_to(settings.inbox)) if path.is_relative_to(settings.inbox) else path.name
+    name = display_name(settings, path)
     if is_ignorable(path.name):
         return Outcome(name, "skipped", message="临时/锁文件，已忽略")
     try:
@@ -75,6 +75,20 @@ def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
     if known is not None:
         return _duplicate(settings, ledger, path, name, known, render)
     report, summary = check_with_summary(path, rules, sha)
+    return settle(settings, ledger, path, report, summary, render)
+
+
+def display_name(settings: Settings, path: Path) -> str:
+    return str(path.relative_to(settings.inbox)) if path.is_relative_to(settings.inbox) else path.name
+
+
+def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summary: str | None,
+           render: Callable[[Settings, Ledger, str], None] | None = None) -> Outcome:
+    """After the check (done here or in a worker process): duplicate?, failed/, or record + archive + render."""
+    name = display_name(settings, path)
+    known = ledger.version_by_sha(report.sha256) if report.sha256 else None
+    if known is not None:
+        return _duplicate(settings, ledger, path, name, known, render)
     if report.status != "ok":
         note = report.error.message if report.error else "无法检查"
         moved = move_aside(path, settings.failed, note)

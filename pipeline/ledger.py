@@ -229,6 +229,14 @@ class Ledger:
         with self.tx() as db:
             db.execute("INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)", (item_id, version, kind, path, now_iso()))
 
+    def lacking(self, kind: str) -> list[str]:
+        """Items whose latest version has no artifact of this kind (a run stopped before rendering)."""
+        rows = self.db.execute(
+            "SELECT v.item_id FROM versions v WHERE v.version = (SELECT MAX(version) FROM versions w"
+            " WHERE w.item_id = v.item_id) AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.item_id = v.item_id"
+            " AND a.version = v.version AND a.kind = ?) ORDER BY v.item_id", (kind,))
+        return [r[0] for r in rows]
+
     def artifact(self, item_id: str, version: int, kind: str) -> str | None:
         row = self.db.execute("SELECT path FROM artifacts WHERE item_id=? AND version=? AND kind=?",
                               (item_id, version, kind)).fetchone()

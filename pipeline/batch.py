@@ -1,0 +1,83 @@
+"""Batch work on several cores: `--workers N` runs the checks and the document rendering in a process
+pool while the main process alone touches the ledger and moves files, in the same order as the
+one-worker path (record → archive → render), so a crash is recovered the same way."""
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from . import documents
+from .check import check_file, check_with_summary
+from .intake import Outcome, _prune_empty_dirs, display_name, settle
+from .model import Report
+from .read import is_ignorable
+from .rules import Rules
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def bounded_map(pool: ProcessPoolExecutor, fn: Callable[..., R], items: Iterable[T], *args,
+                window: int = 8) -> Iterator[tuple[T, R]]:
+    """pool.map with at most `window` tasks in flight, in input order: memory stays flat in N."""
+    pending: deque[tuple[T, Future]] = deque()
+    for item in items:
+        pending.append((item, pool.submit(fn, item, *args)))
+        if len(pending) >= window:
+            first, fut = pending.popleft()
+            yield first, fut.result()
+    while pending:
+        first, fut = pending.popleft()
+        yield first, fut.result()
+
+
+def check_many(paths: list[Path], rules: Rules, workers: int) -> list[Report]:
+    if workers <= 1:
+        return [check_file(p, rules) for p in paths]
+    with ProcessPoolExecutor(workers) as pool:
+        return [r for _, r in bounded_map(pool, check_file, paths, rules, window=4 * workers)]
+
+
+def ingest_many(session, files: list[Path], workers: int,
+                on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    s = session
+    outcomes: list[Outcome] = []
+    renders: deque[tuple[documents.RenderJob, Future]] = deque()
+
+    def finish_renders(keep: int) -> None:
+        while len(renders) > keep:
+            job, fut = renders.popleft()
+            fut.result()
+            documents.finish(s.settings, s.ledger, job)
+
+    with ProcessPoolExecutor(workers) as pool:
+        def render(settings, ledger, item_id: str) -> None:
+            for job in documents.ingest_jobs(settings, ledger, item_id):
+                renders.append((job, pool.submit(documents.run_job, job, s.rules)))
+            finish_renders(keep=4 * workers)
+
+        todo = [f for f in files if not is_ignorable(f.name)]
+        for path, (report, summary) in bounded_map(pool, check_with_summary, todo, s.rules, window=4 * workers):
+            outcome = settle(s.settings, s.ledger, path, report, summary, render)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        finish_renders(keep=0)
+    skipped = [Outcome(display_name(s.settings, f), "skipped", message="临时/锁文件，已忽略")
+               for f in files if is_ignorable(f.name)]
+    _prune_empty_dirs(s.settings.inbox)
+    return outcomes + skipped
+
+
+def generate_many(session, jobs: Iterable[documents.RenderJob], workers: int,
+                  on_done: Callable[[documents.RenderJob], None] | None = None) -> list[Path]:
+    s = session
+    out = []
+    with ProcessPoolExecutor(workers) as pool:
+        for job, _ in bounded_map(pool, documents.run_job, jobs, s.rules, window=4 * workers):
+            out.append(documents.finish(s.settings, s.ledger, job))
+            if on_done:
+                on_done(job)
+    return out
