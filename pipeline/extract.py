@@ -139,7 +139,23 @@ def _title(body: list[Block], rules: Rules) -> tuple[str | None, int | None]:
         if not _continues_title(title, nxt, rules):
             break
         title += nxt
+    if _organ_leads_title(body, head, start, rules):
+        start -= 1
+        title = head[start] + title
     return title.strip(PUNCT_EDGE.replace("《", "").replace("》", "").replace("（", "").replace("）", "")) or None, start
+
+
+def _organ_leads_title(body: list[Block], head: list[str], start: int, rules: Rules) -> bool:
+    """A title broken after the organ name (中共…党组 / 关于…的通知, 洪泽区人民政府 / 2023年…年度报告): the organ
+    line belongs to the title when it looks like the title line (same size, not red), or when the 版头 is
+    already above it. A red 版头 of the same words directly above 关于… does not."""
+    if start == 0 or _is_furniture(head[start - 1], rules) or not organs_in(body[start - 1].text):
+        return False
+    lead, first = body[start - 1], body[start]
+    if lead.red:
+        return False
+    same_look = lead.size is not None and lead.size == first.size
+    return same_look or any(_is_furniture(t, rules) for t in head[: start - 1] if t)
 
 
 def _is_furniture(t: str, rules: Rules) -> bool:
@@ -235,8 +251,7 @@ def _title_issuer(body: list[Block], start: int | None) -> str | None:
         return None
     raw = body[start].text
     cut = raw.find("关于")
-    organs = organs_in(raw[:cut]) if cut > 0 else []
-    return "、".join(organs) or None
+    return "、".join(organs_in(raw[:cut] if cut > 0 else raw)) or None
 
 
 # ------------------------------------------------------------------ application form

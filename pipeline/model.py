@@ -16,6 +16,8 @@ class Block:
     location: str  # shown to the user: 第3段 / 表1第2行 / 页眉 / 第2页
     kind: str = "para"  # para | row | header | footer | page
     cells: tuple[str, ...] = ()  # for kind == "row": the cell texts
+    size: float | None = None  # font size (pt) of the block's first text, where the reader can tell
+    red: bool = False  # printed in red, as the 版头 (发文机关标志) of GB/T 9704 is
 
 
 @dataclass(frozen=True)

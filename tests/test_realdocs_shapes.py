@@ -304,3 +304,71 @@ def test_do_not_circulate_marker_blocks(tmp_path, rules):
     path = write_docx(tmp_path / "m.docx", ["禁止外传", "关于某事项的通报", "正文。", "某某办公室", "2024年7月1日"])
     r = report(path, rules)
     assert "NOT_PUBLIC" in codes(r) and r.disclosable is False
+
+
+# ------------------------------------------------------------------------------------------- title after the organ line
+def test_title_broken_after_joint_organs_same_look(tmp_path, rules):
+    """The organ line of a joint notice printed like the title lines under it is the title's first line."""
+    path = write_docx(tmp_path / "j.docx", [
+        ("海南省农业农村厅\u00a0\u2002海南省财政厅", 14.5, False), ("关于印发2024-2026年海南省农机", 14.5, False),
+        ("购置与应用补贴实施方案的通知", 14.5, False), ("各市、县农业农村局、财政局：", 10.5, False),
+        ("现将实施方案印发给你们，请认真贯彻执行。", 10.5, False),
+        ("海南省农业农村厅\u2002\u2002\u2002\u2002海南省财政厅", 10.5, False), ("2024年7月1日", 10.5, False),
+        ("（此件主动公开）", 10.5, False)])
+    md = report(path, rules).metadata
+    assert md.title == "海南省农业农村厅海南省财政厅关于印发2024-2026年海南省农机购置与应用补贴实施方案的通知"
+    assert md.issuer == "海南省农业农村厅、海南省财政厅" and md.disclosure_note == "此件主动公开"
+
+
+def test_red_banner_above_the_title_is_not_part_of_it(tmp_path, rules):
+    """A red 版头 without 文件 (中共…组织部 in 34 pt red) directly above 关于…的通知 stays out of the title."""
+    path = write_docx(tmp_path / "r.docx", [
+        ("中共浙江省淳安县委组织部", 34, True), ("关于开展专业岗位领导干部遴选工作的通知", 22, False),
+        ("各乡镇党委，县属各单位党组织：", 16, False), ("现就有关事项通知如下。", 16, False),
+        ("中共淳安县委组织部", 16, False), ("2019年7月8日", 16, False)])
+    md = report(path, rules).metadata
+    assert md.title == "关于开展专业岗位领导干部遴选工作的通知" and md.issuer == "中共淳安县委组织部"
+
+
+def test_pdf_annual_report_title_over_two_lines_without_signature(tmp_path, rules):
+    """A 政府信息公开工作年度报告: 洪泽区人民政府 / 2023 年政府信息公开工作年度报告 in one size, no signature,
+    dates only in the body (2023 年 1 月 1 日 as the PDF layer spaces them), an office landline."""
+    path = write_pdf(tmp_path / "ar.pdf", [[
+        ("洪泽区人民政府", 22, "center"), ("2023 年政府信息公开工作年度报告", 22, "center"),
+        "本报告所列数据统计期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。",
+        "如有疑问请联系区政府办公室，电话：0517-87222589。",
+        "一、总体情况", "2023 年，我区主动公开政府信息 1136 条。",
+    ]])
+    r = report(path, rules)
+    assert r.metadata.title == "洪泽区人民政府2023年政府信息公开工作年度报告"
+    assert r.metadata.issuer == "洪泽区人民政府" and r.metadata.date is None
+    assert not codes(r) and r.disclosable is True
+
+
+def test_pdf_red_banner_is_not_joined_to_the_title(tmp_path, rules):
+    path = write_pdf(tmp_path / "rb.pdf", [[
+        ("中共青川区科学技术局党组", 26, "center"), ("关于调整局领导班子成员工作分工的通知", 22, "center"),
+        "局机关各科室：", "现将局领导班子成员工作分工调整如下。",
+        ("中共青川区科学技术局党组", 16, "right"), ("2023年9月12日", 16, "right"),
+    ]])
+    md = report(path, rules).metadata
+    assert md.title == "关于调整局领导班子成员工作分工的通知" and md.date == "2023-09-12"
+
+
+def test_word2010_text_box_is_read_once(tmp_path):
+    """Word 2010+ writes a text box twice: mc:Choice (wps) and mc:Fallback (VML)."""
+    document = docx.Document()
+    p = para(document, "正文第一段")
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = '<w:txbxContent><w:p><w:r><w:t>秘密★1年</w:t></w:r></w:p></w:txbxContent>'
+    p._p.append(parse_xml(
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx>'
+        f'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'))
+    path = tmp_path / "tb.docx"
+    document.save(str(path))
+    texts = [b.text for b in read_draft(path, Limits()).blocks]
+    assert texts.count("秘密★1年") == 1 and "正文第一段" in texts

@@ -10,10 +10,12 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Block
+from .docx_style import Look
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TXBX = W + "txbxContent"
 TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"  # WordArt, e.g. a 机密 / 内部资料 watermark
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
@@ -27,7 +29,7 @@ def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
         raise InputError(
             "Word 文件内容损坏，无法打开；请在 Word 中打开原稿，另存为新的 .docx 后重新放入。", "CORRUPT"
         ) from e
-    counter = _Counter()
+    counter = _Counter(Look(_styles_root(document)))
     blocks = list(_body_blocks(document.element.body, counter))
     blocks += list(_header_footer_blocks(document))
     title = (document.core_properties.title or "").strip() or None
@@ -35,9 +37,17 @@ def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
 
 
 class _Counter:
-    def __init__(self) -> None:
+    def __init__(self, look: Look) -> None:
         self.para = 0
         self.table = 0
+        self.look = look
+
+
+def _styles_root(document) -> etree._Element | None:
+    try:
+        return document.styles.element
+    except (KeyError, ValueError, AttributeError):
+        return None
 
 
 def _text_of(el: etree._Element) -> str:
@@ -85,8 +95,11 @@ def _paragraph_blocks(p: etree._Element, counter: _Counter) -> Iterator[Block]:
     text = _text_of(p)
     if text.strip():
         counter.para += 1
-        yield Block(text=text, location=f"第{counter.para}段")
+        size, red = counter.look.of(p)
+        yield Block(text=text, location=f"第{counter.para}段", size=size, red=red)
     for box in p.iter(TXBX):
+        if _nearest(box, FALLBACK) is not None:
+            continue  # Word 2010+ writes each text box twice: the wps choice and a VML fallback
         for inner in box.iter(W + "p"):
             t = _text_of(inner)
             if t.strip():

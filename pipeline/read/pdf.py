@@ -24,6 +24,8 @@ class _Line:
     text: str
     x0: float
     x1: float
+    size: float | None = None
+    red: bool = False
 
 
 def read_pdf(path: Path, max_pages: int) -> PdfText:
@@ -54,10 +56,10 @@ def read_pdf(path: Path, max_pages: int) -> PdfText:
                 continue  # one damaged page: the rest of the file is still read
             finally:
                 page.close()
-            for text in _paragraphs(lines, page_width=float(page.width)):
-                total_chars += len(text)
-                cid_chars += sum(len(m) for m in CID.findall(text))
-                blocks.append(Block(text=text, location=f"第{number}页", kind="page"))
+            for para in _paragraphs(lines, page_width=float(page.width)):
+                total_chars += len(para.text)
+                cid_chars += sum(len(m) for m in CID.findall(para.text))
+                blocks.append(Block(text=para.text, location=f"第{number}页", kind="page", size=para.size, red=para.red))
         count = len(pages)
     blocks = [b for b in blocks if b.text.strip()]
     reason = _no_text_reason(blocks, cid_chars, total_chars)
@@ -81,14 +83,27 @@ def _no_text_reason(blocks: list[Block], cid_chars: int, total_chars: int) -> st
 
 def _page_lines(page) -> list[_Line]:
     out = []
-    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True):
         text = ln["text"].replace("\u3000", " ")
         if text.strip():
-            out.append(_Line(text=text, x0=float(ln["x0"]), x1=float(ln["x1"])))
+            first = next((c for c in ln["chars"] if c["text"].strip()), None) or {}
+            size = round(float(first["size"]), 1) if first.get("size") else None
+            out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), size, _is_red(first.get("non_stroking_color"))))
     return out
 
 
-def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
+def _is_red(color) -> bool:
+    """RGB (r, g, b) or CMYK (c, m, y, k) fill colour of the glyphs: the red of a 版头."""
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return False
+    if len(color) == 3:
+        return color[0] >= 0.6 and color[1] <= 0.3 and color[2] <= 0.3
+    if len(color) == 4:
+        return color[1] >= 0.6 and color[2] >= 0.6 and color[0] <= 0.3 and color[3] <= 0.3
+    return False
+
+
+def _paragraphs(lines: list[_Line], page_width: float) -> list[_Line]:
     """Rejoin lines that a paragraph wrapped: the previous line runs to the right margin and does not
     end a sentence, and the next one starts at the left margin or is centred (a wrapped title)."""
     if not lines:
@@ -96,16 +111,24 @@ def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
     left = min(ln.x0 for ln in lines)
     right = max(ln.x1 for ln in lines)
     em = _em(lines)
-    paras: list[str] = [lines[0].text]
+    paras: list[_Line] = [lines[0]]
     for prev, ln in zip(lines, lines[1:]):
         full = prev.x0 <= left + 2.5 * em and prev.x1 >= right - 1.5 * em
         centred = abs((ln.x0 + ln.x1) / 2 - page_width / 2) < em and ln.x0 > left + 2.5 * em
-        continues = ln.x0 <= left + 0.8 * em or centred
+        continues = (ln.x0 <= left + 0.8 * em or centred) and _same_size(prev, ln)
         if full and continues and not prev.text.rstrip().endswith(TERMINAL):
-            paras[-1] = _join(paras[-1], ln.text)
+            head = paras[-1]
+            paras[-1] = _Line(_join(head.text, ln.text), head.x0, ln.x1, head.size, head.red)
         else:
-            paras.append(ln.text)
+            paras.append(ln)
     return paras
+
+
+def _same_size(a: _Line, b: _Line) -> bool:
+    """A title (22 pt) and the salutation under it (16 pt), or a banner and the 文号, are never one paragraph."""
+    if a.size is None or b.size is None:
+        return True
+    return abs(a.size - b.size) <= max(0.5, 0.05 * max(a.size, b.size))
 
 
 def _em(lines: list[_Line]) -> float:
