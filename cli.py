@@ -89,12 +89,15 @@ def ingest_cmd(ctx: click.Context, rules_file: Path | None, workers: int) -> Non
     from pipeline.present import outcome_table
 
     with session(ctx, rules_file) as s:
+        from pipeline.api import recover, run_ingest
+
+        recovered = recover(s)  # documents a stopped run never wrote, even when the inbox is empty
+        if recovered:
+            click.echo(f"已补齐上次中断时未生成的文书：{'、'.join(recovered)}")
         files = inbox_files(s.settings.inbox)
         if not files:
             click.echo(f"收件箱 {s.settings.inbox} 中没有待处理的文稿。")
             return
-        from pipeline.api import run_ingest
-
         with click.progressbar(length=len(files), label="处理文稿", file=sys.stderr) as bar:
             outcomes = run_ingest(s, files, on_done=lambda o: bar.update(1), workers=workers)
     click.echo(outcome_table(outcomes))

@@ -41,7 +41,9 @@ def render_after_ingest(s: Session) -> Callable[[Settings, Ledger, str], None]:
 
 def recover(s: Session) -> list[str]:
     """Finish the documents of items recorded by a run that stopped before writing them."""
-    missing = s.ledger.lacking("form")
+    pii = {i for i in s.ledger.lacking("redacted")
+           if s.ledger.item(i).report.codes & set(workflow.PII_CODES)}
+    missing = sorted(set(s.ledger.lacking("form")) | pii)
     for item_id in missing:
         documents.after_ingest(s.settings, s.ledger, s.rules, item_id)
     return missing

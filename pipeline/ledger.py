@@ -147,7 +147,7 @@ class Ledger:
             db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
                        (item_id, version, report.sha256, file, archived, payload, at, summary))
             action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
-            self._event(item_id, actor, action, old, status, file)
+            self._event(item_id, actor, action, old, status, file, {"kind": "version", "version": version})
         return Recorded(item_id, version, prior is None, status)
 
     def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
@@ -161,7 +161,9 @@ class Ledger:
             if hit:
                 return hit
         key = squeeze(title or "")
-        return next((r for r in rows if key and squeeze(r["title"] or "") == key), None)
+        # same title, unless both carry a 发文字号 and they differ: then they are two documents
+        return next((r for r in rows if key and squeeze(r["title"] or "") == key
+                     and not (docno and r["doc_number"] and r["doc_number"] != docno)), None)
 
     def _new_id(self, year: int) -> str:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE year = ?", (year,)).fetchone()[0]

@@ -15,7 +15,9 @@ from .rules import Rules
 from .rules.engine import mask, pii_spans
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PARTS_PREFIX = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml", "word/endnotes.xml")
+PARTS_PREFIX = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml", "word/endnotes.xml",
+                 "word/comments", "word/glossary/document.xml")
+PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
 
 
 def redact_copy(original: Path, out: Path, rules: Rules) -> Path:
@@ -40,6 +42,8 @@ def _redact_docx(src: Path, dst: Path, rules: Rules) -> None:
             data = zin.read(info.filename)
             if info.filename.startswith(PARTS_PREFIX) and info.filename.endswith(".xml"):
                 data = _redact_part(data, rules)
+            elif info.filename in PROPERTY_PARTS:
+                data = _redact_properties(data, rules)
             zout.writestr(info, data)
 
 
@@ -51,6 +55,16 @@ def _redact_part(xml: bytes, rules: Rules) -> bytes:
         spans = pii_spans(text, rules)
         if spans:
             _apply(nodes, text, spans)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _redact_properties(xml: bytes, rules: Rules) -> bytes:
+    """Title, subject, keywords, comments … of the document properties: plain element text."""
+    root = etree.fromstring(xml)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.text:
+            for _, s, e in reversed(pii_spans(el.text, rules)):
+                el.text = el.text[:s] + mask(el.text[s:e]) + el.text[e:]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -91,7 +105,9 @@ def _pdf_to_redacted_docx(src: Path, dst: Path, rules: Rules) -> None:
 def _verify(path: Path, rules: Rules) -> None:
     from .read.docx import read_docx
 
-    blocks, _ = read_docx(path)
+    blocks, title = read_docx(path)
     left = [b.location for b in blocks if pii_spans(b.text, rules)]
+    if title and pii_spans(title, rules):
+        left.append("文档属性")
     if left:
         raise RenderError(f"公开稿中仍有个人信息（{'、'.join(left)}），未生成；请人工脱敏。")

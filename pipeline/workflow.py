@@ -20,11 +20,15 @@ SCOPE_NAMES = {"inside": "党内", "outside": "党外（社会）"}
 
 
 def facts(ledger: Ledger, item: Item) -> list[dict]:
-    return [d for d in ledger.event_data(item.id, "") if d]
+    """The recorded decisions of the item's current version (a new version starts a new review)."""
+    fs = [d for d in ledger.event_data(item.id, "") if d]
+    starts = [i for i, f in enumerate(fs) if f.get("kind") == "version"]
+    return fs[starts[-1] + 1:] if starts else fs
 
 
-def _has(fs: list[dict], **want: str) -> bool:
-    return any(all(f.get(k) == v for k, v in want.items()) for f in fs)
+def last_review(fs: list[dict], level: str) -> dict | None:
+    reviews = [f for f in fs if f.get("kind") == "review" and f.get("level") == level]
+    return reviews[-1] if reviews else None
 
 
 def _refuse(msg: str) -> None:
@@ -127,7 +131,8 @@ def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) 
         _refuse(f"{item.id} 尚未审核通过（当前：{STATUS_NAMES[item.status]}），不能公开；请先 gongkai review。")
     if item.status in ("disclosed", "closed"):
         _refuse(f"{item.id} 已经公开（当前：{STATUS_NAMES[item.status]}）。")
-    if "ESCALATE" in codes and not _has(fs, kind="review", level="district", decision="approve"):
+    district = last_review(fs, "district")
+    if "ESCALATE" in codes and not (district and district["decision"] == "approve"):
         _refuse(f"{item.id} 属于特别重大事项，须经区党务公开领导小组审核通过后才能公开（gongkai review {item.id} --approve --level district --by 姓名）。")
     if "PRE_DISCLOSE" in codes or item.status == "predisclosed":
         period = predisclose_period(ledger, item)

@@ -492,9 +492,6 @@ def test_unknown_item_is_not_found(ws, mode) -> None:
         assert r.exit_code == 5 and "GK-1999-0001" in r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the ESCALATE check looks for any district approval in the item's whole "
-                   "history, so an approval the district group gave to version 1 and then withdrew (--reject, item "
-                   "returned) still lets version 2 be published with only the bureau's approval")
 def test_withdrawn_district_approval_of_an_earlier_version_does_not_count(ws, tmp_path: Path) -> None:
     settings, ids = ws
     item = ids["escalate"]
