@@ -29,8 +29,8 @@ IMPRINT = re.compile(r"印发$|印发\s*$|抄送|^主送|^抄报")
 
 
 def extract(draft: Draft, rules: Rules) -> Metadata:
-    if draft.no_text_reason:
-        return Metadata(format=draft.format, pages=draft.pages)
+    if draft.no_text_reason and not any(b.kind in ("para", "page", "row") for b in draft.blocks):
+        return Metadata(format=draft.format, pages=draft.pages)  # nothing readable (a partly scanned file is)
     body = [b for b in draft.blocks if b.kind == "para" or b.kind == "page"]
     app = _application(draft, rules)
     docno, _ = find_docno(draft, rules)

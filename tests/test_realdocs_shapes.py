@@ -372,3 +372,55 @@ def test_word2010_text_box_is_read_once(tmp_path):
     document.save(str(path))
     texts = [b.text for b in read_draft(path, Limits()).blocks]
     assert texts.count("秘密★1年") == 1 and "正文第一段" in texts
+
+
+# ------------------------------------------------------------------------------------------- unreadable parts
+COVER = [("关于报送干部档案审核材料的通知", 22, "center"), "各科室：", "现将审核材料报送如下，详见附件扫描件。",
+         ("青川区科学技术局", 16, "right"), ("2023年9月1日", 16, "right")]
+
+
+def test_pdf_with_scanned_pages_after_a_typed_cover_is_not_clean(tmp_path, rules):
+    """A typed cover page and scanned attachment pages: the scans were never checked, so NO_TEXT blocks
+    (naming the pages), while the cover's metadata is still read."""
+    path = write_pdf(tmp_path / "mixed.pdf", [COVER, [], [], []], images={2, 3, 4})
+    r = report(path, rules)
+    no_text = [f for f in r.findings if f.code == "NO_TEXT"]
+    assert no_text and "第2–4页" in no_text[0].message and r.disclosable is False
+    assert r.metadata.title == "关于报送干部档案审核材料的通知" and r.metadata.date == "2023-09-01"
+
+
+def test_pdf_blank_page_is_not_a_scan(tmp_path, rules):
+    r = report(write_pdf(tmp_path / "blank.pdf", [COVER, []]), rules)
+    assert "NO_TEXT" not in codes(r) and r.disclosable is True
+
+
+def test_image_only_pdf_is_no_text(tmp_path, rules):
+    r = report(write_pdf(tmp_path / "scan.pdf", [[], [], []], images={1, 2, 3}), rules)
+    assert codes(r) == {"NO_TEXT"} and r.disclosable is False and r.metadata.title is None
+
+
+def _picture_docx(path: Path, lines, picture_cm: tuple[float, float], pictures: int = 1) -> Path:
+    from docx.shared import Cm
+
+    document = docx.Document()
+    for line in lines:
+        para(document, line)
+    for _ in range(pictures):
+        document.add_picture(_grey_png(), width=Cm(picture_cm[0]), height=Cm(picture_cm[1]))
+    document.save(str(path))
+    return path
+
+
+def test_docx_of_pasted_scans_is_no_text(tmp_path, rules):
+    """A Word file that is a title line and page-size pictures of a scanned document."""
+    path = _picture_docx(tmp_path / "pasted.docx", ["关于某事项的通知（扫描件）"], (16, 23), pictures=3)
+    r = report(path, rules)
+    assert "NO_TEXT" in codes(r) and r.disclosable is False
+
+
+def test_docx_red_banner_picture_is_fine(tmp_path, rules):
+    """A red-header picture (wide, short) above a typed notice is layout, not a scan."""
+    lines = ["舟银保监发〔2021〕39号", "中国银保监会舟山监管分局关于印发数据质量管理办法的通知", "各机构：",
+             "现将《数据质量管理办法》印发给你们，请认真学习，严格遵照执行。", "中国银保监会舟山监管分局", "2021年5月21日"]
+    r = report(_picture_docx(tmp_path / "banner.docx", lines, (15, 2.2)), rules)
+    assert "NO_TEXT" not in codes(r) and r.disclosable is True

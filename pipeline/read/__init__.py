@@ -8,6 +8,7 @@ from ..model import Draft
 from .sniff import Limits, is_ignorable, sha256_of, sniff
 
 __all__ = ["Limits", "read_draft", "is_ignorable", "sha256_of"]
+SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture: the pictures are the content
 
 
 def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
@@ -15,11 +16,10 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
         kind = sniff(path, limits)
         digest = sha256 or sha256_of(path)
         if kind == "docx":
-            from .docx import read_docx
+            from .docx import read_docx_text
 
-            blocks, core_title = read_docx(path)
-            reason = None if any(b.kind in ("para", "row") for b in blocks) else "Word 文档正文为空，没有可检查的文字"
-            return Draft(str(path), "docx", digest, blocks, None, core_title, reason)
+            doc = read_docx_text(path)
+            return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc))
         from .pdf import read_pdf
 
         pdf = read_pdf(path, limits.max_pages)
@@ -28,3 +28,14 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
         raise
     except (OSError, MemoryError, RecursionError) as e:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
+
+
+def _docx_no_text(doc) -> str | None:
+    """An empty body, or a body that is mostly pasted scans (little text next to page-size pictures)."""
+    body = sum(len(b.text.strip()) for b in doc.blocks if b.kind in ("para", "row"))
+    if not body:
+        return "Word 文档正文为空，没有可检查的文字"
+    if doc.page_pictures and body < SCAN_CHARS_PER_PICTURE * doc.page_pictures:
+        return (f"Word 文档正文主要是图片（{doc.page_pictures} 张整页大小的图片，可能是粘贴进来的扫描件），"
+                "图片里的文字无法检查")
+    return None

@@ -2,7 +2,9 @@
 text boxes included, then headers and footers."""
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -18,8 +20,27 @@ TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"  # WordArt, e.g. a 机密 /
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
+WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PAGE_PICTURE_EMU = 9 * 360000  # a picture at least 9 cm × 9 cm: a pasted scan, not a logo or a red banner line
+
+
+@dataclass(frozen=True)
+class DocxText:
+    blocks: tuple[Block, ...]
+    title: str | None  # core-properties title
+    page_pictures: int  # pictures in the body large enough to be a scanned page
+
+
 def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
     """Return (blocks, core-properties title)."""
+    text = read_docx_text(path)
+    return text.blocks, text.title
+
+
+def read_docx_text(path: Path) -> DocxText:
     import docx  # deferred: python-docx import costs ~100 ms and the CLI may not need it
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -33,7 +54,31 @@ def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
     blocks = list(_body_blocks(document.element.body, counter))
     blocks += list(_header_footer_blocks(document))
     title = (document.core_properties.title or "").strip() or None
-    return tuple(blocks), title
+    return DocxText(tuple(blocks), title, _page_pictures(document.element.body))
+
+
+def _page_pictures(body: etree._Element) -> int:
+    """Pictures of page size: DrawingML (wp:extent in EMU, holding an a:blip — not a text box or chart)
+    and VML (style width/height in pt, with an image relationship; not the fallback copy of a drawing)."""
+    count = sum(1 for e in body.iter(WP_EXTENT) if _big(e.get("cx"), e.get("cy"))
+                and next(e.getparent().iter(BLIP), None) is not None)
+    for image in body.iter(VML_IMAGE):
+        if not image.get(R_ID) or _nearest(image, FALLBACK) is not None:
+            continue
+        style = image.getparent().get("style") or ""
+        w, h = (re.search(rf"(?<![-\w]){k}:\s*([\d.]+)pt", style) for k in ("width", "height"))
+        count += bool(w and h and _big(float(w[1]) * 12700, float(h[1]) * 12700))
+    return count
+
+
+def _big(cx, cy) -> bool:
+    return min(_emu(cx), _emu(cy)) >= PAGE_PICTURE_EMU
+
+
+def _emu(value) -> float:
+    if isinstance(value, (int, float)):
+        return value
+    return int(value) if value and value.isdigit() else 0
 
 
 class _Counter:

@@ -10,6 +10,7 @@ from ..model import Block
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
 CID = re.compile(r"\(cid:\d+\)")
+SCAN_COVERAGE = 0.3  # a text-less page this much covered by pictures is a scan, not a blank page
 
 
 @dataclass(frozen=True)
@@ -46,24 +47,55 @@ def read_pdf(path: Path, max_pages: int) -> PdfText:
             raise _open_error(e) from e
         if len(pages) > max_pages:
             raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
-        blocks: list[Block] = []
-        cid_chars = total_chars = 0
-        for number, page in enumerate(pages, start=1):
-            try:
-                lines = _page_lines(page)
-            except broken:
-                blocks.append(Block(text="", location=f"第{number}页", kind="page"))
-                continue  # one damaged page: the rest of the file is still read
-            finally:
-                page.close()
-            for para in _paragraphs(lines, page_width=float(page.width)):
-                total_chars += len(para.text)
-                cid_chars += sum(len(m) for m in CID.findall(para.text))
-                blocks.append(Block(text=para.text, location=f"第{number}页", kind="page", size=para.size, red=para.red))
+        blocks, unread = _read_pages(pages, broken)
         count = len(pages)
-    blocks = [b for b in blocks if b.text.strip()]
-    reason = _no_text_reason(blocks, cid_chars, total_chars)
-    return PdfText(tuple(blocks) if reason is None else (), count, reason)
+    whole = _no_text_reason(blocks)
+    if whole:
+        return PdfText((), count, whole)
+    return PdfText(tuple(blocks), count, _unread_reason(unread) if unread else None)
+
+
+def _read_pages(pages, broken: tuple[type[Exception], ...]) -> tuple[list[Block], list[int]]:
+    """The text blocks, and the pages that gave no text although something is printed on them (a scan, a
+    page-size picture) or that could not be parsed: those pages were not checked."""
+    blocks: list[Block] = []
+    unread: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            lines = _page_lines(page)
+            if not lines and _covered_by_images(page):
+                unread.append(number)
+        except broken:
+            unread.append(number)  # one damaged page: the rest of the file is still read
+            continue
+        finally:
+            page.close()
+        for para in _paragraphs(lines, page_width=float(page.width)):
+            if para.text.strip():
+                blocks.append(Block(text=para.text, location=f"第{number}页", kind="page", size=para.size, red=para.red))
+    return blocks, unread
+
+
+def _covered_by_images(page) -> bool:
+    area = float(page.width) * float(page.height)
+    covered = sum(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
+                  for i in page.images)
+    return area > 0 and covered / area >= SCAN_COVERAGE
+
+
+def _unread_reason(pages: list[int]) -> str:
+    return f"PDF 第{_ranges(pages)}页没有可提取的文字（可能是扫描件、图片或页面损坏），这些页无法检查"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[2, 3, 4, 7] → 2–4、7"""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def _open_error(e: Exception) -> InputError:
@@ -73,7 +105,9 @@ def _open_error(e: Exception) -> InputError:
     return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
 
 
-def _no_text_reason(blocks: list[Block], cid_chars: int, total_chars: int) -> str | None:
+def _no_text_reason(blocks: list[Block]) -> str | None:
+    total_chars = sum(len(b.text) for b in blocks)
+    cid_chars = sum(len(m) for b in blocks for m in CID.findall(b.text))
     if not blocks:
         return "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
     if total_chars and cid_chars / total_chars > 0.2:
