@@ -10,6 +10,9 @@ from ..model import Block
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
 CID = re.compile(r"\(cid:\d+\)")
+CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
+CJK_GAP = re.compile(f"(?<={CJK_CHAR}) (?={CJK_CHAR})")
+CJK_PAIR = re.compile(f"(?<={CJK_CHAR})(?={CJK_CHAR})")
 SCAN_COVERAGE = 0.3  # a text-less page this much covered by pictures is a scan, not a blank page
 
 
@@ -118,12 +121,20 @@ def _no_text_reason(blocks: list[Block]) -> str | None:
 def _page_lines(page) -> list[_Line]:
     out = []
     for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-        text = ln["text"].replace("\u3000", " ")
+        text = _unstretch(ln["text"].replace("\u3000", " "))
         if text.strip():
             first = next((c for c in ln["chars"] if c["text"].strip()), None) or {}
             size = round(float(first["size"]), 1) if first.get("size") else None
             out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), size, _is_red(first.get("non_stroking_color"))))
     return out
+
+
+def _unstretch(text: str) -> str:
+    """A justified line stretched wide (如 有 疑 问 …) comes out with a space between every two characters;
+    a line where most CJK neighbours are spaced apart is letter-spaced, and the spaces are layout."""
+    spaced = len(CJK_GAP.findall(text))
+    pairs = spaced + len(CJK_PAIR.findall(text))
+    return CJK_GAP.sub("", text) if spaced >= 3 and spaced * 2 >= pairs else text
 
 
 def _is_red(color) -> bool:
