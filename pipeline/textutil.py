@@ -14,14 +14,18 @@ SPACES = re.compile(r"[\s\u3000\u00a0\u2002\u2003\u200b]+")
 PUNCT_EDGE = "（）()“”\"'《》 :：，,。.;；"
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed in WPS full-width mode
+
+
 def squeeze(text: str) -> str:
-    """Remove all whitespace: CJK text carries no meaning in spaces (的 通 知, NBSP, line breaks)."""
-    return SPACES.sub("", text)
+    """Remove all whitespace: CJK text carries no meaning in spaces (的 通 知, NBSP, line breaks).
+    Full-width digits become ASCII: ２０２３年９月１２日 is 2023年9月12日."""
+    return SPACES.sub("", text).translate(FULL_WIDTH_DIGITS)
 
 
 def tidy(text: str) -> str:
-    """Collapse whitespace runs into one space and trim."""
-    return SPACES.sub(" ", text).strip()
+    """Collapse whitespace runs into one space and trim; full-width digits become ASCII."""
+    return SPACES.sub(" ", text).strip().translate(FULL_WIDTH_DIGITS)
 
 
 def cn_number(s: str) -> int | None:
@@ -60,6 +64,16 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
         if iso:
             out.append((iso, m.start(), m.end()))
     return sorted(out, key=lambda t: t[1])
+
+
+def impossible_cn_dates(text: str) -> list[re.Match[str]]:
+    """Dates in Chinese numerals that do not exist: 二〇二三年二月三十日."""
+    out = []
+    for m in CN_DATE.finditer(text):
+        parts = [cn_number(g) for g in m.groups()]
+        if None not in parts and 1 <= parts[1] <= 12 and iso_date(*parts) is None:  # type: ignore[arg-type]
+            out.append(m)
+    return out
 
 
 def date_only(text: str) -> str | None:

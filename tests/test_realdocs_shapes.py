@@ -424,3 +424,80 @@ def test_docx_red_banner_picture_is_fine(tmp_path, rules):
              "现将《数据质量管理办法》印发给你们，请认真学习，严格遵照执行。", "中国银保监会舟山监管分局", "2021年5月21日"]
     r = report(_picture_docx(tmp_path / "banner.docx", lines, (15, 2.2)), rules)
     assert "NO_TEXT" not in codes(r) and r.disclosable is True
+
+
+# ------------------------------------------------------------------------------------------- false blocks and alarms
+def _notice(tmp_path, *body: str, name: str = "n.docx"):
+    return write_docx(tmp_path / name, ["关于印发2023年度党务公开目录的通知", "局机关各科室：", *body,
+                                        "青川区科学技术局", "2023年9月1日"])
+
+
+@pytest.mark.parametrize("sentence", ["经保密审查，本文件不涉及国家秘密，可以公开。", "本通知内容未涉及党内秘密，可在专栏发布。"])
+def test_secrecy_review_statement_is_not_a_secret(tmp_path, rules, sentence):
+    r = report(_notice(tmp_path, "现将目录印发给你们。", sentence), rules)
+    assert "SECRET" not in codes(r) and r.disclosable is True and r.metadata.secrecy is None
+
+
+def test_declaration_of_secrecy_still_blocks(tmp_path, rules):
+    r = report(_notice(tmp_path, "本文件涉及国家秘密，请严格控制知悉范围。"), rules)
+    assert "SECRET" in codes(r) and r.disclosable is False
+
+
+@pytest.mark.parametrize("line, fires", [("三、不得公开的事项", False), ("（二）内部资料的管理", False), ("内部资料", True),
+                                         ("【内部文件】", True)])
+def test_not_public_marker_versus_heading(tmp_path, rules, line, fires):
+    r = report(_notice(tmp_path, "一、公开的原则。坚持依法依规。", line, "涉及个人隐私的事项不予公开。"), rules)
+    assert ("NOT_PUBLIC" in codes(r)) is fires and r.disclosable is (not fires)
+
+
+def test_decisive_significance_is_not_a_decision(tmp_path, rules):
+    r = report(_notice(tmp_path, "深刻领悟“两个确立”的决定性意义，增强“四个意识”。"), rules)
+    assert "INSIDE_FIRST" not in codes(r)
+
+
+@pytest.mark.parametrize("body, fires", [
+    (["为贯彻落实全区党建工作会议精神，制定本规则。", "第二条 凡属重大决策，必须由局党组集体讨论决定。"], False),
+    (["经局党组会议研究，作出如下重大决策：", "一、专项资金项目评审结果向社会公示。"], True),
+    (["本办法属于局党组重大决策，资金扶持范围覆盖全区科技型企业。"], True),
+])
+def test_escalate_needs_the_scope_near_the_decision(tmp_path, rules, body, fires):
+    assert ("ESCALATE" in codes(report(_notice(tmp_path, *body), rules))) is fires
+
+
+def test_impossible_date_in_chinese_numerals(tmp_path, rules):
+    path = write_docx(tmp_path / "cn.docx", ["关于某事项的通知", *BODY, "某某办公室", "二〇二三年二月三十日"])
+    assert "BAD_DATE" in codes(report(path, rules))
+
+
+def test_full_width_digits(tmp_path, rules):
+    path = write_docx(tmp_path / "fw.docx", ["青科党〔２０２３〕２１号", "关于某事项的通知", *BODY, "某某办公室", "２０２３年９月１２日"])
+    md = report(path, rules).metadata
+    assert (md.doc_number, md.date) == ("青科党〔2023〕21号", "2023-09-12")
+
+
+def test_pdf_letter_spaced_justified_line(tmp_path, rules):
+    """Word stretches a justified line whose last word (a number) was pushed to the next line; the PDF
+    layer then puts a space between every two characters. They are layout: the sentence reads whole."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "stretch.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 16)
+    c.drawCentredString(A4[0] / 2, 750, "关于科普活动周的通知")
+    first = "如有疑问，请联系李明华同志，根据局党组年度"
+    t = c.beginText(112, 710)
+    t.setFont("STSong-Light", 16)
+    t.setCharSpace(4)  # stretched to the right margin
+    t.textOut(first)
+    t.setCharSpace(0)
+    c.drawText(t)
+    c.drawString(80, 680, "13857162044。")
+    c.save()
+    r = report(path, rules)
+    texts = [b.text for b in read_draft(path, Limits()).blocks]
+    assert texts[1] == first + "13857162044。"
+    assert [f.evidence for f in r.findings if f.code == "PII_PHONE"] == ["13857162044"]

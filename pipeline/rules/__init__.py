@@ -52,6 +52,7 @@ class Rules:
     public_notes: tuple[str, ...]
     not_public_markers: tuple[str, ...]
     marker_max_chars: int
+    not_public_heading: re.Pattern[str]
     pii: dict[str, re.Pattern[str]]
     obligations: tuple[Obligation, ...]
     application_marker: str
@@ -122,6 +123,7 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         public_notes=tuple(npub["public_notes"]),
         not_public_markers=tuple(npub["markers"]),
         marker_max_chars=int(npub["marker_max_chars"]),
+        not_public_heading=re.compile(npub["heading"]),
         pii={k: re.compile(v) for k, v in d["pii"].items()},
         obligations=tuple(_obligation(o) for o in d["obligation"]),
         application_marker=app["marker"],

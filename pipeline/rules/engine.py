@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
 from ..model import Block, Draft, Finding, Metadata
-from ..textutil import iso_date, squeeze, tidy
+from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -57,10 +57,22 @@ def check_not_public(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
             out.append(finding(rules, "NOT_PUBLIC", note, tidy(block.text), block.location))
             continue
         short = len(flat.strip("（）()【】[]")) <= rules.marker_max_chars or block.kind in ("header", "footer")
-        marker = next((m for m in rules.not_public_markers if m in flat), None) if short else None
+        marker = _marker(flat, rules) if short else None
         if marker:
             out.append(finding(rules, "NOT_PUBLIC", marker, tidy(block.text), block.location))
     return out[:1] + [f for f in out[1:] if f.evidence != out[0].evidence]
+
+
+def _marker(flat: str, rules: Rules) -> str | None:
+    """An internal-use stamp (内部资料, 不得公开 …) — not a section heading (三、不得公开的事项) or a phrase
+    that merely names it (不得公开的事项)."""
+    if rules.not_public_heading.search(flat):
+        return None
+    for m in rules.not_public_markers:
+        at = flat.find(m)
+        if at >= 0 and not flat[at + len(m):].startswith("的"):
+            return m
+    return None
 
 
 # ------------------------------------------------------------------ personal data
@@ -169,14 +181,21 @@ def _obligation_hit(ob: Obligation, draft: Draft) -> tuple[str, Block] | None:
             m = p.search(flat)
             if m:
                 return m[0], block
-    if ob.all_of:
-        found = []
-        for group in ob.all_of:
-            where = next(((w, b) for b in blocks for w in group if w in squeeze(b.text)), None)
-            if where is None:
-                return None
-            found.append(where)
-        return "、".join(w for w, _ in found), found[0][1]
+    return _all_of_hit(ob, blocks) if ob.all_of else None
+
+
+def _all_of_hit(ob: Obligation, blocks: list[Block], window: int = 4) -> tuple[str, Block] | None:
+    """Every group's word near a first-group word: in its paragraph or the next three, where the draft
+    goes on about that decision."""
+    flats = [squeeze(b.text) for b in blocks]
+    for i, flat in enumerate(flats):
+        first = next((w for w in ob.all_of[0] if w in flat), None)
+        if first is None:
+            continue
+        near = flats[i:i + window]
+        rest = [next((w for w in group for t in near if w in t), None) for group in ob.all_of[1:]]
+        if None not in rest:
+            return "、".join([first, *rest]), blocks[i]
     return None
 
 
@@ -232,7 +251,7 @@ def check_bad_dates(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
         # spaces kept: a statistics row "30 1 0 0 0 0 31年" (本年度 split by the PDF layer) is not 301000031年
         text = tidy(block.text)
         bad = [m for p in rules.bad_date for m in p.finditer(text)]
-        bad += [m for m in MONTH_DAY.finditer(text) if _impossible(m)]
+        bad += [m for m in MONTH_DAY.finditer(text) if _impossible(m)] + impossible_cn_dates(text)
         for m in sorted(bad, key=lambda m: m.start()):
             out.append(finding(rules, "BAD_DATE", squeeze(m[0]), _snippet(text, m.start(), len(m[0])), block.location))
     return out
