@@ -267,6 +267,7 @@ BODY = ["各有关单位：", "现将有关事项通知如下，请遵照执行�
     ("国防部关于放假的通知", ["Xxxxxxxxxxxxx", "2012年12月12日"], "国防部"),
     # sealed only and the title names no organ: unknown, not guessed
     ("关于印发实施方案的通知", ["特此通知", "二○○八年九月十六日"], None),
+    ("关于成立党务公开领导小组", ["特此通知", "2023年3月1日"], None),
     # the last body sentence lacks its 。 but is no organ
     ("关于开展档案审核工作的通知", ["请各科室于8月31日前将材料报送局办公室", "中共青川区科学技术局党组", "2023年8月10日"],
      "中共青川区科学技术局党组"),
@@ -274,7 +275,8 @@ BODY = ["各有关单位：", "现将有关事项通知如下，请遵照执行�
     ("中国银保监会江苏监管局关于贯彻落实指导意见的通知", ["其他非银行金融机构参照本意见执行", "2020年4月3日"],
      "中国银保监会江苏监管局"),
 ], ids=["joint-one-line-nbsp", "joint-one-line-spaces", "joint-stacked", "seal-placeholder", "letter-spaced",
-        "sealed-title-organ", "placeholder-title-organ", "sealed-unknown", "sentence-without-stop", "sentence-above-date"])
+        "sealed-title-organ", "placeholder-title-organ", "sealed-unknown", "title-ends-like-an-organ",
+        "sentence-without-stop", "sentence-above-date"])
 def test_issuer_shapes(tmp_path, rules, title, tail, issuer):
     md = report(write_docx(tmp_path / "i.docx", [title, *BODY, *tail]), rules).metadata
     assert md.issuer == issuer
