@@ -86,9 +86,6 @@ def test_doc_number_with_signer_on_the_same_line(tmp_path, fmt):
     assert (md.doc_number, md.title) == ("青科党〔2023〕21号", title)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: full-width digits (typed in full-width mode, common in WPS) are not "
-                                       "understood: 青科党〔２０２３〕２１号 → doc_number null (expected 青科党〔2023〕21号), "
-                                       "２０２３年９月１２日 → date null (expected 2023-09-12)")
 def test_full_width_digits_in_doc_number_and_date(tmp_path):
     md = check(official_doc(tmp_path / "a.docx", docno="青科党〔２０２３〕２１号", date="２０２３年９月１２日")).metadata
     assert (md.doc_number, md.date) == ("青科党〔2023〕21号", "2023-09-12")

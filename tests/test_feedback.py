@@ -230,10 +230,6 @@ def test_unreadable_register_is_a_chinese_error(ws, tmp_path: Path) -> None:
     assert db_rows(settings.root, "SELECT COUNT(*) FROM feedback") == [(0,)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug (read/pdf): in a PDF whose body is one short paragraph the banner line "
-                   "中共青川区科学技术局党组文件 and the 发文字号 line are joined into one block, so the item's 发文字号 is "
-                   "recorded as '川区科学技术局党组文件青科党〔2023〕37号' and a register row citing 青科党〔2023〕37号 "
-                   "is not linked")
 def test_pdf_item_is_linked_by_its_doc_number(tmp_path: Path) -> None:
     settings, _ = init_workspace(tmp_path / "ws")
     draft(settings.inbox / "志愿服务.pdf", "plain", title="关于组织党员志愿服务活动的通知", docno="青科党〔2023〕37号",

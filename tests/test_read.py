@@ -204,9 +204,6 @@ def test_pdf_mobile_number_pushed_to_the_next_line_is_found(tmp_path):
     assert phone and phone[0].evidence == "13857162044"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a justified PDF line stretched because a number was pushed to the "
-                                       "next line comes out letter-spaced (如 有 疑 问 …) and is not rejoined with "
-                                       "its continuation: the em estimate counts the inserted spaces")
 def test_pdf_stretched_justified_line_is_rejoined_without_spaces(tmp_path):
     text = _at_wrap("13857162044", "如有疑问，请联系李明华同志，", "。")
     path = make_pdf(tmp_path / "stretched.pdf", [[Centre("关于科普活动周的通知"), text]])
