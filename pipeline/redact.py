@@ -89,11 +89,11 @@ def _apply(nodes: list, text: str, spans: list[tuple[str, int, int]]) -> None:
 def _pdf_to_redacted_docx(src: Path, dst: Path, rules: Rules) -> None:
     import docx
 
-    from .read.pdf import read_pdf
+    from .read import read_draft
 
-    pdf = read_pdf(src, rules.limits.max_pages)
+    draft = read_draft(src, rules.limits)  # usually still cached from the check a moment ago
     document = docx.Document()
-    for block in pdf.blocks:
+    for block in draft.blocks:
         text = block.text
         for _, s, e in reversed(pii_spans(text, rules)):
             text = text[:s] + mask(text[s:e]) + text[e:]

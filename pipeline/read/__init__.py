@@ -1,6 +1,8 @@
 """Stage 1 — detect and read: a file on disk becomes a Draft of located blocks, or an InputError."""
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -11,23 +13,39 @@ __all__ = ["Limits", "read_draft", "is_ignorable", "sha256_of"]
 SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture: the pictures are the content
 
 
+# The last few drafts read, by sha256: ingest reads a draft to check it and again (archived by then)
+# to make its 公开稿; for a PDF the second parse would cost as much as the first.
+_RECENT: OrderedDict[str, Draft] = OrderedDict()
+_RECENT_MAX = 4
+
+
 def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     try:
         kind = sniff(path, limits)
         digest = sha256 or sha256_of(path)
-        if kind == "docx":
-            from .docx import read_docx_text
-
-            doc = read_docx_text(path)
-            return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc))
-        from .pdf import read_pdf
-
-        pdf = read_pdf(path, limits.max_pages)
-        return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason)
+        if digest in _RECENT:
+            return replace(_RECENT[digest], path=str(path))
+        draft = _read(path, kind, digest, limits)
+        _RECENT[digest] = draft
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+        return draft
     except InputError:
         raise
     except (OSError, MemoryError, RecursionError) as e:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
+
+
+def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
+    if kind == "docx":
+        from .docx import read_docx_text
+
+        doc = read_docx_text(path)
+        return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc))
+    from .pdf import read_pdf
+
+    pdf = read_pdf(path, limits.max_pages)
+    return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason)
 
 
 def _docx_no_text(doc) -> str | None:
