@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -17,12 +18,14 @@ PUNCT_EDGE = "（）()“”\"'《》 :：，,。.;；"
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed in WPS full-width mode
 
 
+@lru_cache(maxsize=8192)  # the checks squeeze the same block texts many times over
 def squeeze(text: str) -> str:
     """Remove all whitespace: CJK text carries no meaning in spaces (的 通 知, NBSP, line breaks).
     Full-width digits become ASCII: ２０２３年９月１２日 is 2023年9月12日."""
     return SPACES.sub("", text).translate(FULL_WIDTH_DIGITS)
 
 
+@lru_cache(maxsize=8192)
 def tidy(text: str) -> str:
     """Collapse whitespace runs into one space and trim; full-width digits become ASCII."""
     return SPACES.sub(" ", text).strip().translate(FULL_WIDTH_DIGITS)

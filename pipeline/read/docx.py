@@ -24,6 +24,7 @@ WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDra
 VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+LOOK_PARAGRAPHS = 40
 PAGE_PICTURE_EMU = 9 * 360000  # a picture at least 9 cm × 9 cm: a pasted scan, not a logo or a red banner line
 
 
@@ -140,7 +141,8 @@ def _paragraph_blocks(p: etree._Element, counter: _Counter) -> Iterator[Block]:
     text = _text_of(p)
     if text.strip():
         counter.para += 1
-        size, red = counter.look.of(p)
+        # the look only matters around the title (版头 vs title line): resolve it for the head alone
+        size, red = counter.look.of(p) if counter.para <= LOOK_PARAGRAPHS else (None, False)
         yield Block(text=text, location=f"第{counter.para}段", size=size, red=red)
     for box in p.iter(TXBX):
         if _nearest(box, FALLBACK) is not None:

@@ -67,7 +67,7 @@ def sniff(path: Path, limits: Limits) -> str:
     with path.open("rb") as f:
         head = f.read(1024)
     if head.startswith(OLE_MAGIC):
-        return _refuse_ole(suffix)
+        return _refuse_ole(path, suffix)
     if head.startswith(ZIP_MAGIC):
         _check_zip(path, limits)
         if suffix == ".pdf":
@@ -80,14 +80,29 @@ def sniff(path: Path, limits: Limits) -> str:
     return _refuse_other(head, suffix)
 
 
-def _refuse_ole(suffix: str) -> str:
-    if suffix == ".docx":
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An encrypted .docx is an OLE container holding an EncryptedPackage stream; a legacy .doc is not."""
+    with path.open("rb") as f:
+        tail = b""
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if ENCRYPTED_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(ENCRYPTED_STREAM):]
+    return False
+
+
+def _refuse_ole(path: Path, suffix: str) -> str:
+    if _is_encrypted_ooxml(path):
         raise InputError(
-            "这个 .docx 文件设置了打开密码（已加密），无法读取；请在 Word 中取消密码后另存为 .docx 再放入。",
+            "这个 Word 文件设置了打开密码（已加密），无法读取；请在 Word 中取消密码后另存为 .docx 再放入。",
             "ENCRYPTED",
         )
+    renamed = "（扩展名是 .docx，但内容其实是旧版格式）" if suffix == ".docx" else ""
     raise InputError(
-        "这是旧版 Word/WPS 格式（.doc/.wps），无法直接检查；请在 Word 或 WPS 中“另存为” .docx 后重新放入。",
+        f"这是旧版 Word/WPS 格式（.doc/.wps）{renamed}，无法直接检查；请在 Word 或 WPS 中“另存为” .docx 后重新放入。",
         "LEGACY_FORMAT",
     )
 

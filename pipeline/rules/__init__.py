@@ -92,14 +92,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"规则文件 {path} 不是有效的 TOML（{e}）；请检查引号、括号和等号。") from e
 
 
+# Lists of rules the office adds to rather than replaces: an entry with the same identity replaces the
+# default one (to change it), any other entry is appended (to add one).
+KEYED_LISTS = {"garble": "wrong", "obligation": "code"}
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
+        elif key in KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = _merge_keyed(out[key], value, KEYED_LISTS[key])
         else:
             out[key] = value
     return out
+
+
+def _merge_keyed(base: list[dict], over: list[dict], ident: str) -> list[dict]:
+    merged = {entry.get(ident): entry for entry in base}
+    for entry in over:
+        merged[entry.get(ident)] = {**merged.get(entry.get(ident), {}), **entry}
+    return list(merged.values())
 
 
 def _build(d: dict[str, Any], source: str) -> Rules:

@@ -162,6 +162,8 @@ def _covered(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bo
 def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
     for w in words:
+        if w not in text:
+            continue
         for m in re.finditer(re.escape(w), text):
             if not _covered(text, m.start(), m.end(), exceptions):
                 if best is None or m.start() < best[1]:
@@ -228,6 +230,8 @@ def check_missing_fields(draft: Draft, md: Metadata, rules: Rules) -> list[Findi
 
 
 def _garble_hits(g: Garble, text: str) -> Iterator[int]:
+    if g.wrong not in text:  # the common case, without building a regex
+        return
     for m in re.finditer(re.escape(g.wrong), text):
         if not _covered(text, m.start(), m.end(), g.exceptions):
             yield m.start()
