@@ -324,13 +324,13 @@ def templates_check(ctx: click.Context) -> None:
     from pipeline.api import check_templates
     from pipeline.workspace import load_workspace
 
-    problems = check_templates(load_workspace(ctx.find_root().obj))
-    bad = 0
-    for name, issues in problems.items():
-        click.echo(f"{'✗' if issues else '✓'} {name}.docx" + ("" if issues else "：正常"))
-        for line in issues:
-            click.echo(f"    {line}")
-        bad += bool(issues)
+    checks = check_templates(load_workspace(ctx.find_root().obj))
+    for c in checks:
+        click.echo(f"{'✗' if c.problems else '✓'} {c.path}")
+        click.echo(f"    变量：{'、'.join(c.variables) or '（无）'}")
+        for line in c.problems:
+            click.echo(f"    问题：{line}")
+    bad = sum(bool(c.problems) for c in checks)
     if bad:
         click.echo(f"{bad} 个模板有问题，请按提示修改后再运行 gongkai templates check。", err=True)
         sys.exit(7)

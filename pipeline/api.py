@@ -212,9 +212,26 @@ def _generate_for(s: Session, kind: str, item: Item) -> list[Path]:
     return out + ([documents.write_results(s.settings, s.ledger, item)] if records else [])
 
 
-def check_templates(settings: Settings) -> dict[str, list[str]]:
-    """Lint every template the pipeline uses (the workspace's copy where it has one)."""
-    from .render import TEMPLATE_KEYS, find_template, lint_template
+@dataclass(frozen=True)
+class TemplateCheck:
+    name: str
+    path: Path
+    variables: tuple[str, ...]
+    problems: tuple[str, ...]
 
-    return {name: lint_template(find_template(name, settings.templates), keys)
-            for name, keys in TEMPLATE_KEYS.items()}
+
+def check_templates(settings: Settings) -> list[TemplateCheck]:
+    """Lint every template the pipeline uses (the workspace's copy where it has one)."""
+    from .errors import RenderError
+    from .render import TEMPLATE_KEYS, find_template, lint_template, template_variables
+
+    out = []
+    for name, keys in TEMPLATE_KEYS.items():
+        path = find_template(name, settings.templates)
+        problems = lint_template(path, keys)
+        try:
+            variables = tuple(sorted(template_variables(path)))
+        except RenderError:
+            variables = ()
+        out.append(TemplateCheck(name, path, variables, tuple(problems)))
+    return out

@@ -43,6 +43,20 @@ def _init_worker(rules: Rules) -> None:
     _WORKER_RULES = rules
 
 
+def _check_one(path: Path):
+    assert _WORKER_RULES is not None
+    return check_with_summary(path, _WORKER_RULES)
+
+
+def _render_one(job: documents.RenderJob) -> Path:
+    assert _WORKER_RULES is not None
+    return documents.run_job(job, _WORKER_RULES)
+
+
+def _pool(workers: int, rules: Rules) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rules,))
+
+
 def _check_chunk(paths: list[Path]) -> list[Report]:
     assert _WORKER_RULES is not None
     return [check_file(p, _WORKER_RULES) for p in paths]
@@ -52,7 +66,7 @@ def check_many(paths: list[Path], rules: Rules, workers: int, chunk: int = 4) ->
     if workers <= 1:
         return [check_file(p, rules) for p in paths]
     chunks = [paths[i:i + chunk] for i in range(0, len(paths), chunk)]
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rules,)) as pool:
+    with _pool(workers, rules) as pool:
         return [r for _, rs in bounded_map(pool, _check_chunk, chunks, window=2 * workers) for r in rs]
 
 
@@ -68,14 +82,14 @@ def ingest_many(session, files: list[Path], workers: int,
             fut.result()
             documents.finish(s.settings, s.ledger, job)
 
-    with ProcessPoolExecutor(workers) as pool:
+    with _pool(workers, s.rules) as pool:
         def render(settings, ledger, item_id: str) -> None:
             for job in documents.ingest_jobs(settings, ledger, item_id):
-                renders.append((job, pool.submit(documents.run_job, job, s.rules)))
+                renders.append((job, pool.submit(_render_one, job)))
             finish_renders(keep=4 * workers)
 
         todo = [f for f in files if not is_ignorable(f.name)]
-        for path, (report, summary) in bounded_map(pool, check_with_summary, todo, s.rules, window=4 * workers):
+        for path, (report, summary) in bounded_map(pool, _check_one, todo, window=4 * workers):
             outcome = settle(s.settings, s.ledger, path, report, summary, render)
             outcomes.append(outcome)
             if on_done:
@@ -91,8 +105,8 @@ def generate_many(session, jobs: Iterable[documents.RenderJob], workers: int,
                   on_done: Callable[[documents.RenderJob], None] | None = None) -> list[Path]:
     s = session
     out = []
-    with ProcessPoolExecutor(workers) as pool:
-        for job, _ in bounded_map(pool, documents.run_job, jobs, s.rules, window=4 * workers):
+    with _pool(workers, s.rules) as pool:
+        for job, _ in bounded_map(pool, _render_one, jobs, window=4 * workers):
             out.append(documents.finish(s.settings, s.ledger, job))
             if on_done:
                 on_done(job)

@@ -47,7 +47,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 3: a short content summary per version, for the approval form
     "ALTER TABLE versions ADD COLUMN summary TEXT;",
+    # 4: look items up by 发文字号 and by whitespace-free title instead of scanning every open item
+    """
+    ALTER TABLE items ADD COLUMN title_key TEXT;
+    UPDATE items SET title_key = gk_squeeze(title);
+    CREATE INDEX items_doc_number ON items(doc_number);
+    CREATE INDEX items_title_key ON items(title_key);
+    """,
 )
+OPEN_STATES = ("received", "returned", "blocked")
 
 
 def now_iso() -> str:
@@ -86,6 +94,7 @@ class Ledger:
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.create_function("gk_squeeze", 1, lambda t: squeeze(t) if t else None, deterministic=True)
         self._migrate()
 
     def close(self) -> None:
@@ -136,14 +145,16 @@ class Ledger:
             payload = json.dumps(report.to_json(), ensure_ascii=False)
             if prior is None:
                 item_id = self._new_id(int(at[:4]))  # the year of registration
-                db.execute("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?)",
-                           (item_id, int(item_id[3:7]), int(item_id[8:]), status, title, docno, due, at, at))
+                db.execute("INSERT INTO items (id, year, seq, status, title, doc_number, due, created, updated, title_key)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           (item_id, int(item_id[3:7]), int(item_id[8:]), status, title, docno, due, at, at,
+                            squeeze(title) if title else None))
                 version, old = 1, None
             else:
                 item_id, old = prior["id"], prior["status"]
                 version = db.execute("SELECT MAX(version) FROM versions WHERE item_id=?", (item_id,)).fetchone()[0] + 1
-                db.execute("UPDATE items SET status=?, title=?, doc_number=?, due=?, updated=? WHERE id=?",
-                           (status, title, docno, due, at, item_id))
+                db.execute("UPDATE items SET status=?, title=?, doc_number=?, due=?, updated=?, title_key=? WHERE id=?",
+                           (status, title, docno, due, at, squeeze(title) if title else None, item_id))
             db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
                        (item_id, version, report.sha256, file, archived, payload, at, summary))
             action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
@@ -151,19 +162,20 @@ class Ledger:
         return Recorded(item_id, version, prior is None, status)
 
     def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
-        """An open item the new draft is a corrected version of: same 发文字号, else same title."""
-        open_states = ("received", "returned", "blocked")
-        rows = self.db.execute(
-            f"SELECT * FROM items WHERE status IN ({','.join('?' * len(open_states))}) ORDER BY created DESC",
-            open_states).fetchall()
+        """An open item the new draft is a corrected version of: same 发文字号, else same title (unless
+        both carry a 发文字号 and they differ: then they are two documents)."""
+        marks = ",".join("?" * len(OPEN_STATES))
         if docno:
-            hit = next((r for r in rows if r["doc_number"] == docno), None)
+            hit = self.db.execute(f"SELECT * FROM items WHERE doc_number = ? AND status IN ({marks})"
+                                  " ORDER BY created DESC LIMIT 1", (docno, *OPEN_STATES)).fetchone()
             if hit:
                 return hit
-        key = squeeze(title or "")
-        # same title, unless both carry a 发文字号 and they differ: then they are two documents
-        return next((r for r in rows if key and squeeze(r["title"] or "") == key
-                     and not (docno and r["doc_number"] and r["doc_number"] != docno)), None)
+        if not title or not squeeze(title):
+            return None
+        return self.db.execute(
+            f"SELECT * FROM items WHERE title_key = ? AND status IN ({marks})"
+            " AND (? IS NULL OR doc_number IS NULL OR doc_number = ?) ORDER BY created DESC LIMIT 1",
+            (squeeze(title), *OPEN_STATES, docno, docno)).fetchone()
 
     def _new_id(self, year: int) -> str:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE year = ?", (year,)).fetchone()[0]
