@@ -402,7 +402,7 @@ def predisclosure() -> DocumentObject:
     para(doc, "一、预公开内容", "Heading 1")
     para(doc, "{{ summary }}")
     para(doc, "二、公示时间", "Heading 1")
-    para(doc, ["{{ start }}", "至", "{{ end }}", "，共", "{{ days }}", "天。"])
+    para(doc, ["{{ start }}", "至", "{{ end }}", "，共", "{{ days }}", "个工作日。"])
     para(doc, "三、意见反馈渠道", "Heading 1")
     para(doc, "公示期间，党员、干部和群众如有意见建议，可通过以下方式反映：")
     para(doc, ["（一）监督电话：", "{{ phone }}", "。"])
