@@ -86,6 +86,11 @@ def list_items(s: Session, status: str | None = None, overdue: bool = False) -> 
 
 def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None) -> Item:
     item = workflow.review(s.ledger, item_id, approve, by, level, comment)
+    if item.status == "approved" and item.due is None:  # a NO_TEXT draft cleared by a manual check
+        t = item.report.timing
+        s.ledger.set_due(item.id, workflow.due_date(t.kind if t else None, t.due if t else None, date.today(),
+                                                    s.settings.temporary_days, s.settings.phase_days))
+        item = s.ledger.item(item.id)
     documents.write_approval_form(s.settings, s.ledger, item)
     return item
 

@@ -99,9 +99,10 @@ def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summa
 def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: Report, summary: str | None,
             render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
     md, t = report.metadata, report.timing
-    due = due_date(t.kind if t else None, t.due if t else None, date.today(), settings.temporary_days,
-                   settings.phase_days)
     status = "received" if report.disclosable else "blocked"
+    # a blocked draft is never disclosed, so it has no disclosure deadline
+    due = None if status == "blocked" else due_date(t.kind if t else None, t.due if t else None, date.today(),
+                                                    settings.temporary_days, settings.phase_days)
     archived = archive_path(settings, report.sha256 or "", path.name)
     try:
         rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary)

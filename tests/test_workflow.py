@@ -130,6 +130,8 @@ def test_no_text_item_needs_a_manual_check_note(ws, mode) -> None:
     last = db_rows(settings.root, "SELECT actor, from_state, to_state, comment FROM events WHERE item_id=? "
                    "ORDER BY id DESC LIMIT 1", (item,))[0]
     assert last == (REVIEWER, "blocked", "approved", note)
+    # blocked, it had no deadline; cleared by the manual check, it gets one
+    assert db_rows(settings.root, "SELECT due FROM items WHERE id=?", (item,))[0][0]
     form = docx_text(one(item_dir(settings.root, item), "*审批表*.docx"))
     assert note in form and REVIEWER in form
 
