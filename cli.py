@@ -155,17 +155,18 @@ def item_json(item, events: bool = False) -> dict:
 @click.pass_context
 def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
     from pipeline.present import item_detail
-    from pipeline.workflow import STATUS_NAMES, is_overdue
+    from pipeline.workflow import STATUS_NAMES, is_overdue, predisclose_period
 
     with session(ctx) as s:
         item = s.ledger.item(item_id)
         fb = s.ledger.feedback(item_id=item.id)
+        period = predisclose_period(s.ledger, item)
     if as_json:
         d = item_json(item, events=True)
         d["feedback"] = [f.__dict__ for f in fb]
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
-        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item), fb))
+        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item), fb, period))
 
 
 @cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")

@@ -97,6 +97,10 @@ def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment
 
 def predisclose(s: Session, item_id: str, days: int | None, by: str) -> Item:
     item = workflow.predisclose(s.ledger, item_id, days or s.settings.predisclose_days, by)
+    end = date.fromisoformat((workflow.predisclose_period(s.ledger, item) or {})["end"])
+    if item.due and date.fromisoformat(item.due) <= end:  # formal disclosure can only follow the opinion period
+        s.ledger.set_due(item.id, workflow.add_working_days(end, s.settings.temporary_days).isoformat())
+        item = s.ledger.item(item.id)
     documents.write_predisclosure(s.settings, s.ledger, item)
     return item
 
