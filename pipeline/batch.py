@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from . import documents
 from .check import check_file, check_with_summary
-from .intake import Outcome, _prune_empty_dirs, display_name, settle
+from .intake import Outcome, prune_empty_dirs, display_name, settle
 from .model import Report
 from .read import is_ignorable
 from .rules import Rules
@@ -97,7 +97,7 @@ def ingest_many(session, files: list[Path], workers: int,
         finish_renders(keep=0)
     skipped = [Outcome(display_name(s.settings, f), "skipped", message="临时/锁文件，已忽略")
                for f in files if is_ignorable(f.name)]
-    _prune_empty_dirs(s.settings.inbox)
+    prune_empty_dirs(s.settings.inbox)
     return outcomes + skipped
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,7 +59,7 @@ def ingest(settings: Settings, rules: Rules, ledger: Ledger, files: Iterable[Pat
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
-    _prune_empty_dirs(settings.inbox)
+    prune_empty_dirs(settings.inbox)
     return outcomes
 
 
@@ -177,9 +178,14 @@ def move_aside(path: Path, folder: Path, note: str) -> Path:
     return target
 
 
-def _prune_empty_dirs(inbox: Path) -> None:
+def prune_empty_dirs(inbox: Path, idle_seconds: float = 0) -> None:
+    """Remove the empty folders a dropped folder leaves behind; with idle_seconds, only folders untouched
+    for that long (the watcher must not pull a folder from under a copy that is still creating it)."""
+    now = time.time()
     for d in sorted((p for p in inbox.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
         try:
+            if idle_seconds and now - d.stat().st_mtime < idle_seconds:
+                continue
             d.rmdir()
         except OSError:
             pass

@@ -123,7 +123,7 @@ class Report:
         if "obligation" in sev:
             return "须履行程序"
         if "fix" in sev:
-            return "修改后可以公开"
+            return "可以公开（公开前请先改正所列问题）"
         return "可以公开"
 
     def to_json(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .errors import BusyError
-from .intake import Outcome, inbox_files, process_file
+from .intake import Outcome, inbox_files, process_file, prune_empty_dirs
 from .read import is_ignorable
 from .workspace import Settings
 
@@ -156,6 +156,7 @@ class Watcher:
         while not self.stop.is_set():
             now = time.monotonic()
             if now >= next_scan:
+                prune_empty_dirs(self.settings.inbox, idle_seconds=max(10.0, self.settings.rescan_seconds))
                 for f in inbox_files(self.settings.inbox):
                     self.q.put(f)
                 next_scan = now + self.settings.rescan_seconds
