@@ -3,6 +3,7 @@ an unreadable input becomes a Report with status "error" and a Chinese message."
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -38,12 +39,16 @@ def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> t
         return Report(str(path), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg)), None
 
 
+IMPRINT = re.compile(r"^(抄送|抄报|主送|附件)|印发$")  # 版记 lines are not content
+
+
 def summarize(draft: Draft, title: str | None, limit: int = 160) -> str | None:
     """The opening of the body: the paragraphs after the title and the salutation, about `limit` chars."""
     paras = [squeeze(b.text) for b in draft.blocks if b.kind in ("para", "page")]
     key = squeeze(title or "")
     start = next((i + 1 for i, t in enumerate(paras) if key and key.endswith(t) and len(t) >= 4), 0)
-    body = [t for t in paras[start:] if not (t.endswith(("：", ":")) and len(t) <= 30) and len(t) > 12]
+    body = [t for t in paras[start:] if not (t.endswith(("：", ":")) and len(t) <= 30) and len(t) > 12
+            and not IMPRINT.search(t)]
     text = ""
     for t in body:
         text += t

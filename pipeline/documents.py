@@ -12,6 +12,7 @@ from .ledger import FeedbackRecord, Ledger
 from .model import Item
 from .present import TIMING_NAMES
 from .redact import redact_copy
+from .rules.engine import mask
 from .render import find_template, render_docx, safe_name
 from .rules import Rules
 from .workflow import PII_CODES, SCOPE_NAMES, facts, predisclose_period
@@ -65,7 +66,8 @@ def _scope(item: Item) -> str:
     return "先党内、后党外" if "INSIDE_FIRST" in item.report.codes else "党内、党外"
 
 
-def _form(item: Item) -> str:
+def form_of(item: Item) -> str:
+    """公开形式: the application's own words, else the forms every item gets."""
     md = item.report.metadata
     return (md.application.form if md and md.application and md.application.form else None) or "书面式公开、网络式公开"
 
@@ -94,6 +96,14 @@ def _review_box(fs: list[dict], level: str) -> tuple[str, str, str]:
     return opinion, last.get("by", ""), _cn_date(last.get("date"))
 
 
+def _shown(f) -> dict:
+    """A finding as the form prints it: personal numbers masked even here (the form is handed around)."""
+    d = asdict(f)
+    if f.code in PII_CODES:
+        d["evidence"] = mask(f.evidence)
+    return d
+
+
 def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
     md = item.report.metadata
     fs = facts(ledger, item)
@@ -104,9 +114,9 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
         "doc_number": (md.doc_number if md else None) or "无",
         "category_name": f"第{md.category}类 {md.category_name}" if md and md.category else "（未识别）",
         "issuer": (md.issuer if md else None) or "", "date": _cn_date(md.date if md else None),
-        "summary": _summary(item, ledger), "scope": _scope(item), "form": _form(item), "period": _period(item),
+        "summary": _summary(item, ledger), "scope": _scope(item), "form": form_of(item), "period": _period(item),
         "timing": _timing(item), "verdict": item.report.verdict,
-        "findings": [asdict(f) for f in item.report.findings],
+        "findings": [_shown(f) for f in item.report.findings],
         "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
         "need_district": "ESCALATE" in item.report.codes,
         "district_opinion": d_op, "district_by": d_by, "district_date": d_date,
@@ -214,7 +224,7 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
     ctx = {
         "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
         "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
-        "summary": _summary(item, ledger), "form": _form(item), "doc_number": (md.doc_number if md else None) or "无",
+        "summary": _summary(item, ledger), "form": form_of(item), "doc_number": (md.doc_number if md else None) or "无",
         "date": _cn_date(md.date if md else None), "generated": _today(),
         "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
     }

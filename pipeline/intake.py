@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -100,6 +100,7 @@ def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summa
 def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: Report, summary: str | None,
             render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
     md, t = report.metadata, report.timing
+    report = replace(report, file=name)  # the ledger keeps the original name, not a path that will move
     status = "received" if report.disclosable else "blocked"
     # a blocked draft is never disclosed, so it has no disclosure deadline
     due = None if status == "blocked" else due_date(t.kind if t else None, t.due if t else None, date.today(),

@@ -11,7 +11,8 @@ from pathlib import Path
 from .errors import UsageError
 from .ledger import Ledger
 from .model import Item
-from .render import find_template, render_docx
+from .documents import form_of
+from .render import cn_date, find_template, render_docx
 from .workflow import SCOPE_NAMES, facts, is_overdue
 from .workspace import Settings
 
@@ -77,7 +78,7 @@ def quarterly_context(settings: Settings, ledger: Ledger, quarter: Quarter) -> t
     fb = [f for f in ledger.feedback() if quarter.holds(f.received)]
     cats = Counter((i.report.metadata.category_name if i.report.metadata else None) or "未分类" for i in in_q)
     scopes = Counter(d.scope for d in done)
-    forms = Counter(_form_of(i) for i in in_q)
+    forms = Counter(form_of(i) for i in in_q)
     ctx = {
         "org": settings.org, "quarter": quarter.label, "total": str(len(in_q)),
         "by_category": [{"name": k, "count": str(v)} for k, v in sorted(cats.items())],
@@ -86,14 +87,9 @@ def quarterly_context(settings: Settings, ledger: Ledger, quarter: Quarter) -> t
         "disclosed": [{"id": d.item.id, "title": d.item.title or "", "date": d.date, "scope": d.scope} for d in done],
         "feedback_total": str(len(fb)), "feedback_answered": str(sum(1 for f in fb if f.answer)),
         "overdue": [{"id": i.id, "title": i.title or "", "due": i.due or ""} for i in items if is_overdue(i)],
-        "generated": date.today().strftime("%Y年%m月%d日"),
+        "generated": cn_date(date.today().isoformat()),
     }
     return ctx, done
-
-
-def _form_of(item: Item) -> str:
-    md = item.report.metadata
-    return (md.application.form if md and md.application and md.application.form else None) or "书面式、网络式"
 
 
 def write_quarterly(settings: Settings, ledger: Ledger, quarter: Quarter) -> list[Path]:

@@ -633,9 +633,6 @@ def report_tables(built: Built) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(path)).tables]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: reports._form_of defaults to “书面式、网络式” while documents._form "
-                   "(审批表, 公告) defaults to “书面式公开、网络式公开”, so the quarterly report's 按公开形式 table "
-                   "counts the same form in two rows")
 def test_quarterly_report_counts_each_form_of_disclosure_once(built: Built) -> None:
     by_form = report_tables(built)[2]
     assert by_form[0] == ["类别", "事项数（项）"]
