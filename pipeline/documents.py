@@ -23,10 +23,12 @@ FORM_NAME = "党务公开审批表"
 
 def item_dir(settings: Settings, item: Item) -> Path:
     """outbox/<id>_<short safe title>; an item keeps its folder when a new version renames it."""
+    prefix = item.id + "_"
     if settings.outbox.is_dir():
-        for d in settings.outbox.iterdir():
-            if d.is_dir() and d.name.startswith(item.id + "_"):
-                return d
+        with os.scandir(settings.outbox) as entries:  # names first: no stat per entry of a large outbox
+            for e in entries:
+                if e.name.startswith(prefix) and e.is_dir():
+                    return Path(e.path)
     d = settings.outbox / f"{item.id}_{safe_name(item.title or Path(item.file).stem, 30)}"
     d.mkdir(parents=True, exist_ok=True)
     return d
