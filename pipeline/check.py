@@ -81,10 +81,6 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             raise UsageError(f"找不到文件或文件夹：{p}；请检查路径是否正确。")
 
 
-def check_paths(paths: Iterable[Path], rules: Rules) -> list[Report]:
-    return [check_file(p, rules) for p in expand(list(paths))]
-
-
 def masked(text: str | None, rules: Rules) -> str | None:
     """The summary travels into notices: personal numbers in it are masked like the 公开稿."""
     if not text:

@@ -225,10 +225,10 @@ class Ledger:
         return Item(row["id"], row["status"], row["title"], v["file"], v["sha256"], v["version"],
                     Report.from_json(json.loads(v["report"])), row["due"], row["created"], events)
 
-    def event_data(self, item_id: str, action_prefix: str) -> list[dict]:
-        rows = self.db.execute("SELECT data FROM events WHERE item_id=? AND action LIKE ? ORDER BY id",
-                               (item_id, action_prefix + "%"))
-        return [json.loads(r["data"]) if r["data"] else {} for r in rows]
+    def event_data(self, item_id: str) -> list[dict]:
+        """The structured side of the item's events (decisions, periods, publications), oldest first."""
+        rows = self.db.execute("SELECT data FROM events WHERE item_id=? AND data IS NOT NULL ORDER BY id", (item_id,))
+        return [json.loads(r["data"]) for r in rows]
 
     def summary(self, item_id: str, version: int) -> str | None:
         row = self.db.execute("SELECT summary FROM versions WHERE item_id=? AND version=?", (item_id, version)).fetchone()

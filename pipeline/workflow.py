@@ -21,7 +21,7 @@ SCOPE_NAMES = {"inside": "党内", "outside": "党外（社会）"}
 
 def facts(ledger: Ledger, item: Item) -> list[dict]:
     """The recorded decisions of the item's current version (a new version starts a new review)."""
-    fs = [d for d in ledger.event_data(item.id, "") if d]
+    fs = [d for d in ledger.event_data(item.id) if d]
     starts = [i for i, f in enumerate(fs) if f.get("kind") == "version"]
     return fs[starts[-1] + 1:] if starts else fs
 
