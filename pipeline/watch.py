@@ -43,10 +43,10 @@ class _Pending:
     first: float  # when first nominated
 
 
-def filesystem_type(path: Path) -> str:
-    """The fstype of the mount that holds path (from /proc/mounts), or "" where unknown."""
+def filesystem_type(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str:
+    """The fstype of the mount that holds path (the longest matching mount point), or "" where unknown."""
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        mounts = mounts_file.read_text().splitlines()
     except OSError:
         return ""
     best, kind = "", ""
@@ -60,12 +60,12 @@ def filesystem_type(path: Path) -> str:
     return kind
 
 
-def use_polling(settings: Settings, forced: bool) -> bool:
+def use_polling(settings: Settings, forced: bool, mounts_file: Path = Path("/proc/mounts")) -> bool:
     if forced or settings.polling in ("true", "yes", "1"):
         return True
     if settings.polling in ("false", "no", "0"):
         return False
-    return filesystem_type(settings.inbox).split(".")[0] in NETWORK_FS
+    return filesystem_type(settings.inbox, mounts_file).split(".")[0] in NETWORK_FS
 
 
 class _Nominate(FileSystemEventHandler):
