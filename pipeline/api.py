@@ -2,6 +2,7 @@
 needs from the workspace, runs the stage functions in order and returns plain results."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -9,13 +10,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import documents, workflow
-from .errors import NotFoundError, UsageError
+from .errors import GongkaiError, NotFoundError, UsageError
 from .feedback_io import match_item, read_register
 from .intake import Outcome, ingest
 from .ledger import FeedbackRecord, Ledger
 from .model import Item
 from .rules import Rules, load_rules
 from .workspace import Settings
+
+log = logging.getLogger("gongkai.api")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,14 @@ def recover(s: Session) -> list[str]:
     """Finish the documents of items recorded by a run that stopped before writing them."""
     pii = {i for i in s.ledger.lacking("redacted")
            if s.ledger.item(i).report.codes & set(workflow.PII_CODES)}
-    missing = sorted(set(s.ledger.lacking("form")) | pii)
-    for item_id in missing:
-        documents.after_ingest(s.settings, s.ledger, s.rules, item_id)
-    return missing
+    done = []
+    for item_id in sorted(set(s.ledger.lacking("form")) | pii):
+        try:
+            documents.after_ingest(s.settings, s.ledger, s.rules, item_id)
+            done.append(item_id)
+        except GongkaiError as e:  # e.g. a broken template: report it, and keep ingesting
+            log.warning("%s 的文书仍未能生成：%s", item_id, e.message)
+    return done
 
 
 def run_ingest(s: Session, files: list[Path] | None = None,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .check import check_with_summary
-from .errors import WorkflowError
+from .errors import GongkaiError, WorkflowError
 from .ledger import Ledger
 from .model import Report
 from .read import is_ignorable, sha256_of
@@ -38,6 +38,7 @@ class Outcome:
     status: str | None = None
     message: str = ""
     report: Report | None = None
+    warning: str = ""  # recorded, but something after it failed (its documents could not be written)
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -112,13 +113,12 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
         known = ledger.version_by_sha(report.sha256 or "")
         return _duplicate(settings, ledger, path, name, known, render)
     final = _archive(settings, ledger, path, rec.item_id, rec.version)
-    if render:
-        render(settings, ledger, rec.item_id)
+    problem = _render_safely(render, settings, ledger, rec.item_id)
     kind = "recorded" if rec.new_item else "version"
     title = md.title if md else None
     msg = f"{rec.item_id} 第{rec.version}版 {title or ''}".strip()
     log.debug("登记 %s → %s（%s）原件已归档到 %s", name, rec.item_id, rec.status, final.relative_to(settings.root))
-    return Outcome(name, kind, rec.item_id, rec.status, msg, report)
+    return Outcome(name, kind, rec.item_id, rec.status, msg, report, problem)
 
 
 def _duplicate(settings: Settings, ledger: Ledger, path: Path, name: str, known,
@@ -130,10 +130,27 @@ def _duplicate(settings: Settings, ledger: Ledger, path: Path, name: str, known,
         kind, msg = "duplicate", f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记（已移至 {where}）"
     else:  # recorded by a run that stopped before archiving: finish its work
         _archive(settings, ledger, path, known["item_id"], known["version"])
-        if render:
-            render(settings, ledger, known["item_id"])
+        problem = _render_safely(render, settings, ledger, known["item_id"])
         kind, msg = "recorded", f"{known['item_id']} 第{known['version']}版（补完上次中断的归档）"
+        return Outcome(name, kind, known["item_id"], None, msg, warning=problem)
     return Outcome(name, kind, known["item_id"], None, msg)
+
+
+def _render_safely(render: Callable[[Settings, Ledger, str], None] | None, settings: Settings, ledger: Ledger,
+                   item_id: str) -> str:
+    """Write the item's documents; a failure (a broken workspace template …) is reported, never fatal:
+    the item is recorded and archived, and the next ingest or watcher start writes what is missing."""
+    if render is None:
+        return ""
+    try:
+        render(settings, ledger, item_id)
+        return ""
+    except GongkaiError as e:
+        log.warning("%s 的文书未能生成：%s", item_id, e.message)
+        return f"{item_id} 已登记归档，但文书未能生成：{e.message}"
+    except Exception as e:  # noqa: BLE001 — a draft already recorded must not be lost to a rendering bug
+        log.exception("rendering %s failed", item_id)
+        return f"{item_id} 已登记归档，但文书未能生成（{type(e).__name__}）；请运行 gongkai generate forms --item {item_id} 重试"
 
 
 def archive_path(settings: Settings, sha: str, name: str) -> Path:

@@ -115,4 +115,5 @@ def outcome_table(outcomes) -> str:
     blocked = sum(o.status == "blocked" for o in outcomes)
     tail = (f"共 {len(outcomes)} 个文件：登记 {counts['recorded']}（其中拦截不得公开 {blocked}），新版本 {counts['version']}，"
             f"重复 {counts['duplicate']}，失败 {counts['failed']}，跳过 {counts['skipped']}。")
-    return table(rows, [34, 8, 70]) + "\n" + tail
+    notes = [f"注意：{o.file}：{o.warning}" for o in outcomes if o.warning]
+    return "\n".join([table(rows, [34, 8, 70]), *notes, tail])

@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .errors import BusyError
-from .intake import Outcome, inbox_files, process_file, prune_empty_dirs
+from .intake import Outcome, inbox_files, move_aside, process_file, prune_empty_dirs
 from .read import is_ignorable
 from .workspace import Settings
 
@@ -135,6 +135,7 @@ class Watcher:
         self.q: "queue.Queue[Path]" = queue.Queue()
         self.pending: dict[Path, _Pending] = {}
         self.stop = threading.Event()
+        self.attempts: dict[Path, int] = {}
 
     def run(self) -> None:
         inbox = self.settings.inbox
@@ -207,17 +208,37 @@ class Watcher:
                 ready.append(path)
         return ready
 
+    def _gave_up(self, path: Path, error: Exception) -> Outcome | None:
+        """An unexpected error: retried at the next rescans, moved aside with a note after MAX_ATTEMPTS."""
+        log.exception("处理 %s 时出错", path.name)
+        self.attempts[path] = self.attempts.get(path, 0) + 1
+        if self.attempts[path] < MAX_ATTEMPTS or not path.exists():
+            return None
+        note = f"处理时连续 {MAX_ATTEMPTS} 次出错（{type(error).__name__}: {error}）；请确认文件能正常打开，或联系管理员。"
+        moved = move_aside(path, self.settings.failed, note)
+        return Outcome(path.name, "failed", message=f"{note}（已移至 {moved.relative_to(self.settings.root)}）")
+
     def _handle(self, path: Path) -> None:
         self.pending.pop(path, None)
         if not path.exists():
             return
         started = time.monotonic()
-        outcome = self.process(path)
+        try:
+            outcome = self.process(path)
+        except Exception as e:  # noqa: BLE001 — the watcher outlives any one file
+            outcome = self._gave_up(path, e)
+            if outcome is None:
+                return
         took = time.monotonic() - started
         line = f"{outcome.file}：{_kind(outcome)} {outcome.message}（用时 {took:.2f} 秒）"
-        (log.warning if outcome.kind == "failed" else log.info)(line)
+        if outcome.warning:
+            line += f"；注意：{outcome.warning}"
+        (log.warning if outcome.kind == "failed" or outcome.warning else log.info)(line)
         if self.on_outcome:
             self.on_outcome(outcome)
+
+
+MAX_ATTEMPTS = 3
 
 
 def _kind(o: Outcome) -> str:
