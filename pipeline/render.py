@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import docx
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError

@@ -97,7 +97,7 @@ class WatchLock:
         except BlockingIOError:
             other = os.read(fd, 32).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise BusyError(f"这个工作区已有监视程序在运行（进程号 {other}）；同一个收件箱只能运行一个 gongkai watch。")
+            raise BusyError(f"这个工作区已有监视程序在运行（进程号 {other}）；同一个收件箱只能运行一个 gongkai watch。") from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self.fd = fd

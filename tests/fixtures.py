@@ -22,7 +22,7 @@ import os
 import re
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -610,7 +610,6 @@ def write_rules(path: Path, text: str) -> Path:
 def check(path: Path, rules=None):
     """Check one file in-process with the default rules (or the given Rules) → Report."""
     from pipeline.check import check_file
-    from pipeline.rules import load_rules
 
     return check_file(path, rules if rules is not None else default_rules())
 

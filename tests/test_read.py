@@ -1,10 +1,9 @@
 """Stage 1 — reading: a .docx or .pdf becomes located blocks in reading order, nothing lost or doubled."""
 from __future__ import annotations
 
-import pytest
 
 from fixtures import (
-    Centre, ContentControl, Left, Para, Right, Table, TextBox, check, codes, findings_of, make_docx, make_pdf,
+    Centre, ContentControl, Left, Right, Table, TextBox, check, codes, findings_of, make_docx, make_pdf,
     official_doc, wrapped_lines,
 )
 from pipeline.read import Limits, read_draft
