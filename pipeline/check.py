@@ -12,7 +12,7 @@ from .extract import extract, timing
 from .model import Draft, ErrorInfo, Report
 from .read import is_ignorable, read_draft
 from .rules import Rules
-from .rules.engine import check_draft, mask, pii_spans
+from .rules.engine import check_draft, mask_pii
 from .textutil import squeeze
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,4 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def masked(text: str | None, rules: Rules) -> str | None:
     """The summary travels into notices: personal numbers in it are masked like the 公开稿."""
-    if not text:
-        return text
-    for _, s, e in reversed(pii_spans(text, rules)):
-        text = text[:s] + mask(text[s:e]) + text[e:]
-    return text
+    return mask_pii(text, rules) if text else text

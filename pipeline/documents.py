@@ -13,7 +13,7 @@ from .model import Item
 from .present import TIMING_NAMES
 from .redact import redact_copy
 from .rules.engine import mask
-from .render import find_template, render_docx, safe_name
+from .render import cn_date, find_template, render_docx, safe_name
 from .rules import Rules
 from .workflow import PII_CODES, SCOPE_NAMES, facts, predisclose_period
 from .workspace import Settings
@@ -35,22 +35,14 @@ def item_dir(settings: Settings, item: Item) -> Path:
 
 
 def _today() -> str:
-    d = date.today()
-    return f"{d.year}年{d.month}月{d.day}日"
+    return cn_date(date.today().isoformat())
 
 
-def _cn_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = date.fromisoformat(iso[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _summary(item: Item, ledger: Ledger | None = None) -> str:
+def _summary(item: Item, ledger: Ledger) -> str:
     md = item.report.metadata
     if md and md.application and md.application.content:
         return md.application.content
-    stored = ledger.summary(item.id, item.version) if ledger else None
+    stored = ledger.summary(item.id, item.version)
     if stored and item.status != "blocked":
         return stored
     evidence = [f.message for f in item.report.findings if f.severity == "block"]
@@ -79,7 +71,7 @@ def _period(item: Item) -> str:
     md = item.report.metadata
     if md and md.application and md.application.period:
         return md.application.period
-    return f"{_cn_date(item.due)}前公开" if item.due else "随时公开"
+    return f"{cn_date(item.due)}前公开" if item.due else "随时公开"
 
 
 def _timing(item: Item) -> str:
@@ -95,7 +87,7 @@ def _review_box(fs: list[dict], level: str) -> tuple[str, str, str]:
     last = done[-1]
     verdict = "同意公开" if last["decision"] == "approve" else "退回修改"
     opinion = f"{verdict}。{last.get('comment') or ''}".strip()
-    return opinion, last.get("by", ""), _cn_date(last.get("date"))
+    return opinion, last.get("by", ""), cn_date(last.get("date"))
 
 
 def _shown(f) -> dict:
@@ -115,7 +107,7 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
         "org": settings.org, "item_id": item.id, "title": item.title or "（未识别标题）",
         "doc_number": (md.doc_number if md else None) or "无",
         "category_name": f"第{md.category}类 {md.category_name}" if md and md.category else "（未识别）",
-        "issuer": (md.issuer if md else None) or "", "date": _cn_date(md.date if md else None),
+        "issuer": (md.issuer if md else None) or "", "date": cn_date(md.date if md else None),
         "summary": _summary(item, ledger), "scope": _scope(item), "form": form_of(item), "period": _period(item),
         "timing": _timing(item), "verdict": item.report.verdict,
         "findings": [_shown(f) for f in item.report.findings],
@@ -212,7 +204,7 @@ def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
     period = predisclose_period(ledger, item) or {}
     ctx = {
         "org": settings.org, "item_id": item.id, "title": item.title or "", "summary": _summary(item, ledger),
-        "start": _cn_date(period.get("start")), "end": _cn_date(period.get("end")),
+        "start": cn_date(period.get("start")), "end": cn_date(period.get("end")),
         "days": str(period.get("days", "")), "phone": settings.phone,
         "supervisors": "、".join(settings.supervisors), "box": settings.opinion_box,
         "contact": settings.office, "generated": _today(),
@@ -227,7 +219,7 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
         "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
         "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
         "summary": _summary(item, ledger), "form": form_of(item), "doc_number": (md.doc_number if md else None) or "无",
-        "date": _cn_date(md.date if md else None), "generated": _today(),
+        "date": cn_date(md.date if md else None), "generated": _today(),
         "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
     }
     label = "党内" if scope == "inside" else "党外"
@@ -237,15 +229,15 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
 def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackRecord) -> Path:
     ctx = {
         "org": settings.org, "feedback_id": fb.id, "item_id": item.id, "item_title": item.title or "",
-        "person": fb.person or "匿名", "received": _cn_date(fb.received), "channel": fb.channel or "",
+        "person": fb.person or "匿名", "received": cn_date(fb.received), "channel": fb.channel or "",
         "content": fb.content, "answer": fb.answer or "", "answered_by": fb.answered_by or "",
-        "answered_at": _cn_date(fb.answered_at), "generated": _today(),
+        "answered_at": cn_date(fb.answered_at), "generated": _today(),
     }
     return _write(settings, ledger, item, f"response_{fb.id}", "意见反馈答复单", ctx, f"{fb.id}_意见反馈答复单.docx")
 
 
 def write_results(settings: Settings, ledger: Ledger, item: Item) -> Path:
-    rows = [{"received": _cn_date(f.received), "channel": f.channel or "", "content": f.content,
+    rows = [{"received": cn_date(f.received), "channel": f.channel or "", "content": f.content,
              "answer": f.answer or "（待答复）"} for f in ledger.feedback(item_id=item.id)]
     ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today()}
     return _write(settings, ledger, item, "results", "处理结果公开", ctx, f"{item.id}_处理结果公开.docx")

@@ -12,7 +12,7 @@ from lxml import etree
 
 from .errors import RenderError
 from .rules import Rules
-from .rules.engine import mask, pii_spans
+from .rules.engine import mask, mask_pii, pii_spans
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PARTS_PREFIX = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml", "word/endnotes.xml",
@@ -63,8 +63,7 @@ def _redact_properties(xml: bytes, rules: Rules) -> bytes:
     root = etree.fromstring(xml)
     for el in root.iter():
         if isinstance(el.tag, str) and el.text:
-            for _, s, e in reversed(pii_spans(el.text, rules)):
-                el.text = el.text[:s] + mask(el.text[s:e]) + el.text[e:]
+            el.text = mask_pii(el.text, rules)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -94,10 +93,7 @@ def _pdf_to_redacted_docx(src: Path, dst: Path, rules: Rules) -> None:
     draft = read_draft(src, rules.limits)  # usually still cached from the check a moment ago
     document = docx.Document()
     for block in draft.blocks:
-        text = block.text
-        for _, s, e in reversed(pii_spans(text, rules)):
-            text = text[:s] + mask(text[s:e]) + text[e:]
-        document.add_paragraph(text)
+        document.add_paragraph(mask_pii(block.text, rules))
     document.core_properties.title = f"{src.stem}（公开稿）"
     document.save(str(dst))
 

@@ -132,6 +132,13 @@ def mask(value: str) -> str:
     return "".join(out)
 
 
+def mask_pii(text: str, rules: Rules) -> str:
+    """text with every ID, mobile and bank number masked in place (same length, same layout)."""
+    for _, s, e in reversed(pii_spans(text, rules)):
+        text = text[:s] + mask(text[s:e]) + text[e:]
+    return text
+
+
 def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     seen: dict[tuple[str, str], int] = {}
     out: list[Finding] = []
