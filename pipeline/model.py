@@ -8,16 +8,61 @@ SEVERITIES = ("block", "redact", "obligation", "fix")
 SEVERITY_NAMES = {"block": "不得公开", "redact": "需脱敏", "obligation": "须履行程序", "fix": "需修改"}
 
 
+# Where in the file a block's text stands (Block.part). Machine-readable, for the checks and for the 公开稿
+# (which removes or accepts the hidden ones); the Chinese name is what Block.location starts or ends with.
+PARTS: dict[str, str] = {
+    # the content a reader sees
+    "body": "正文",  # paragraphs and table rows of a .docx, the page text of a PDF
+    "textbox": "文本框",  # wps and VML text boxes, shapes with text
+    "header": "页眉",  # every header of every section (default, first page, even pages), WordArt watermarks
+    "footer": "页脚",
+    "footnote": "脚注",
+    "endnote": "尾注",
+    "form_field": "表单域",  # PDF AcroForm field values
+    "alt_chunk": "导入内容",  # altChunk parts (HTML / RTF / text that Word imports when it opens the file)
+    "attachment": "附件",  # text of a file attached to a PDF (.docx / .pdf / .txt)
+    "embedded": "嵌入对象",  # text of a .docx / .xlsx / .txt embedded in a .docx
+    "xfa": "XFA 表单",  # the XFA form data of a PDF
+    # in the file but not on the printed page: each kind present gets a HIDDEN_PART finding of its own
+    "comment": "批注",  # Word comments; PDF text notes, FreeText, stamps, popups
+    "revision_inserted": "修订（已插入）",  # tracked insertion: the text also stands in its paragraph
+    "revision_deleted": "修订（已删除）",  # tracked deletion (w:delText, moved-away text): Word still shows it
+    "hidden": "隐藏文字",  # w:vanish runs
+    "property": "文档属性",  # core / extended / custom properties, PDF document info and XMP metadata
+    # in the file, not shown as such, but Word refills, links or shows it on demand
+    "field_code": "域代码",  # w:instrText, fldSimple/@instr (the cached result is in the paragraph)
+    "hyperlink": "超链接地址",  # hyperlink targets (tel:, mailto:, http:) from the part's .rels
+    "alt_text": "图片说明",  # wp:docPr descr/title, VML alt and title
+    "custom_xml": "自定义XML",  # customXml data parts (content controls are bound to them)
+    "glossary": "文档部件",  # the glossary document (building blocks, AutoText)
+}
+HIDDEN_PARTS = ("comment", "revision_inserted", "revision_deleted", "hidden", "property")
+ECHO_PARTS = ("revision_inserted",)  # text already matched in its paragraph: listed, not matched again
+
+
 @dataclass(frozen=True)
 class Block:
-    """One located piece of a draft's text: a paragraph, a table row, a header line or a PDF page line."""
+    """One located piece of a draft's text: a paragraph, a table row, a header line, a PDF page line, a
+    comment, a property … `part` says where in the file it stands (a key of PARTS); `location` is what the
+    clerk reads (第3段, 表1第2行, 页眉, 第2页, 批注2, 脚注1, 第4段（修订（已删除））, 文档属性·主题, 附件 名单.docx 第1段)."""
 
     text: str
-    location: str  # shown to the user: 第3段 / 表1第2行 / 页眉 / 第2页
-    kind: str = "para"  # para | row | header | footer | page
+    location: str  # shown to the user
+    kind: str = "para"  # layout role: para | row | header | footer | page | aside (not in the body flow)
     cells: tuple[str, ...] = ()  # for kind == "row": the cell texts
     size: float | None = None  # font size (pt) of the block's first text, where the reader can tell
     red: bool = False  # printed in red, as the 版头 (发文机关标志) of GB/T 9704 is
+    part: str = "body"  # a key of PARTS
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """Something the file carries that could not be read (an embedded .bin object, a PDF attachment of an
+    unreadable type): never ignored, it becomes an UNCHECKED_PART finding."""
+
+    location: str  # 嵌入对象 oleObject1.bin（Excel.Sheet.8） / 附件 名单.zip
+    reason: str  # why it was not read, in Chinese
+    part: str = "embedded"  # a key of PARTS
 
 
 @dataclass(frozen=True)
@@ -31,6 +76,7 @@ class Draft:
     pages: int | None = None
     core_title: str | None = None
     no_text_reason: str | None = None  # set when the text layer is missing or unusable
+    unchecked: tuple[Unchecked, ...] = ()  # parts present but not read
 
     @property
     def text(self) -> str:

@@ -151,7 +151,7 @@ def _paragraph_blocks(p: etree._Element, counter: _Counter) -> Iterator[Block]:
             t = _text_of(inner)
             if t.strip():
                 counter.para += 1
-                yield Block(text=t, location=f"第{counter.para}段（文本框）")
+                yield Block(text=t, location=f"第{counter.para}段（文本框）", part="textbox")
 
 
 def _table_blocks(tbl: etree._Element, n: int) -> Iterator[Block]:
@@ -194,7 +194,7 @@ def _header_footer_blocks(document) -> Iterator[Block]:
                 for text in _part_texts(part._element):
                     if (kind, text) not in seen:
                         seen.add((kind, text))
-                        yield Block(text=text, location=name, kind=kind)
+                        yield Block(text=text, location=name, kind=kind, part=kind)
 
 
 def _part_texts(root: etree._Element) -> Iterator[str]:
