@@ -228,6 +228,51 @@ def test_pii_phone_not_for_office_landlines(tmp_path, phone):
     assert not (codes(r) & {"PII_PHONE", "PII_ID", "PII_BANK"})
 
 
+@pytest.mark.parametrize("sentence", [
+    "申请人：王某，学号：13857162044，计算机学院2019级。",
+    "工号 15912345678 的同志请到组织部报到。",
+    "证书编号：18600001111。",
+    "准考证号13700002222，考场第3考室。",
+    "档案号（13512345678）已归档。",
+    "项目编号：19912345678。",
+])
+def test_pii_phone_not_for_a_number_labelled_as_something_else(tmp_path, sentence):
+    assert "PII_PHONE" not in codes(draft(tmp_path, sentence))
+
+
+def test_pii_phone_fires_when_a_phone_label_is_nearer_than_another_label(tmp_path):
+    r = draft(tmp_path, "学号：20190001，联系电话：13857162044。")
+    assert [re.sub(r"\D", "", f.evidence) for f in findings_of(r, "PII_PHONE")] == ["13857162044"]
+
+
+def test_pii_phone_fires_without_any_label(tmp_path):
+    assert "PII_PHONE" in codes(draft(tmp_path, "有意见请联系李明华13857162044。"))
+
+
+def test_pii_phone_not_for_a_student_number_column(tmp_path):
+    """An application form's table: the 学号 column holds 11-digit student numbers; the 手机 column phones."""
+    path = make_docx(tmp_path / "t.docx", ["入党积极分子推荐名单"],
+                     tables=[[["姓名", "学号", "手机"], ["张某", "13857162044", "13900001111"]]])
+    phones = [re.sub(r"\D", "", f.evidence) for f in findings_of(check(path), "PII_PHONE")]
+    assert phones == ["13900001111"]
+
+
+def test_pii_phone_not_for_a_student_number_in_a_form_row(tmp_path):
+    path = make_docx(tmp_path / "t.docx", ["入党申请人基本情况表"], tables=[[["姓名", "张某", "学号", "13857162044"]]])
+    assert "PII_PHONE" not in codes(check(path))
+
+
+def test_pii_id_not_for_an_unknown_region_code(tmp_path):
+    number = resident_id("99999919850312341")  # valid check character and birth date, no such region
+    assert "PII_ID" not in codes(draft(tmp_path, f"身份证号：{number}。"))
+
+
+def test_pii_id_fires_for_a_person_born_before_the_region_code(tmp_path):
+    """330106 (西湖区) dates from 1983; someone born there in 1978 holds it all the same."""
+    number = resident_id("33010619780512341")
+    assert "PII_ID" in codes(draft(tmp_path, f"身份证号：{number}。"))
+
+
 # ------------------------------------------------------------------------------------------------ PII_BANK
 def test_luhn_helpers():
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
@@ -361,19 +406,28 @@ def test_missing_field_not_for_a_draft_that_is_not_an_application(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------ GARBLE
+# Unambiguous swaps of the synonym-swapping conversion (伪原创): never correct Chinese, reported alone.
 GARBLES = [
     ("原那么", "原则", "坚持依法依规、积极稳妥、注重实效的原那么，推进党务公开工作。"),
-    ("效劳", "服务", "全心全意为基层党员群众效劳。"),
+    ("效劳大局", "服务大局", "坚持围绕中心、效劳大局。"),
+    ("志愿效劳", "志愿服务", "组织党员开展志愿效劳活动。"),
     ("科学开展观", "科学发展观", "深入贯彻落实科学开展观，推动各项工作。"),
     ("广阔党员", "广大党员", "组织广阔党员干部认真学习。"),
     ("综台", "综合", "由局综台科负责日常工作。"),
-    ("根底", "基础", "打牢党务公开工作根底。"),
-    ("但凡", "凡是", "但凡涉及党员群众关心的事项，均应按规定公开。"),
     ("以到达", "以达到", "加强督促检查，以到达公开的目的。"),
     ("反响给", "反馈给", "对收集到的意见及时整理，反响给有关科室。"),
     ("反响制度", "反馈制度", "建立健全意见收集和反响制度。"),
-    ("稳固", "巩固", "稳固保持党务公开试点工作成果。"),
 ]
+# Ambiguous swaps: the wrong word is correct Chinese too (为人民效劳, 政权稳固, 根本要求 …).
+AMBIGUOUS = [
+    ("效劳", "服务", "全心全意为基层党员群众效劳。"),
+    ("根底", "基础", "打牢党务公开工作根底。"),
+    ("但凡", "凡是", "但凡涉及党员群众关心的事项，均应按规定公开。"),
+    ("稳固", "巩固", "稳固保持党务公开试点工作成果。"),
+    ("根本要求", "基本要求", "全面从严治党是根本要求。"),
+    ("根本情况", "基本情况", "摸清根本情况。"),
+]
+EVIDENCE = "坚持民主集中制原那么。"  # an unambiguous swap elsewhere in the same draft
 
 
 @pytest.mark.parametrize("wrong, right, sentence", GARBLES, ids=[g[0] for g in GARBLES])
@@ -385,6 +439,40 @@ def test_garble_fires_and_suggests_the_right_word(tmp_path, wrong, right, senten
     assert hits[0].severity == "fix"
 
 
+@pytest.mark.parametrize("wrong, right, sentence", AMBIGUOUS, ids=[g[0] for g in AMBIGUOUS])
+def test_ambiguous_garble_alone_does_not_fire(tmp_path, wrong, right, sentence):
+    assert "GARBLE" not in codes(draft(tmp_path, sentence))
+
+
+@pytest.mark.parametrize("wrong, right, sentence", AMBIGUOUS, ids=[g[0] for g in AMBIGUOUS])
+def test_ambiguous_garble_fires_where_the_draft_shows_the_conversion(tmp_path, wrong, right, sentence):
+    r = draft(tmp_path, sentence, EVIDENCE)
+    hits = [f for f in findings_of(r, "GARBLE") if f.evidence and wrong in f.evidence]
+    assert len(hits) == 1, r.findings
+    assert right in hits[0].message
+
+
+def test_the_rules_file_marks_which_swaps_are_ambiguous(rules):
+    kinds = {g.wrong: g.ambiguous for g in rules.garbles}
+    assert (kinds["原那么"], kinds["科学开展观"], kinds["效劳大局"], kinds["广阔党员"]) == (False, False, False, False)
+    assert (kinds["稳固"], kinds["根本要求"], kinds["效劳"], kinds["创立成果"]) == (True, True, True, True)
+
+
+def test_a_swap_inside_a_longer_one_is_reported_once(tmp_path):
+    r = draft(tmp_path, "坚持围绕中心、效劳大局。")
+    assert [f.message for f in findings_of(r, "GARBLE")] == [the(r, "GARBLE").message]
+    assert "服务大局" in the(r, "GARBLE").message
+
+
+def test_seed_style_draft_reports_every_swap(tmp_path):
+    """The seed's conversion: sure and ambiguous swaps in one draft, all reported."""
+    r = draft(tmp_path, "一、工作原那么。坚持以人为本、效劳大局，坚持群众性创立与常态化管理相结合。",
+              "二、主要任务。组织志愿效劳活动，稳固保持文明单位创立成果。")
+    wrongs = {w for f in findings_of(r, "GARBLE") for w in ("原那么", "效劳大局", "群众性创立", "志愿效劳", "稳固", "创立成果")
+              if f"“{w}”" in f.message}
+    assert wrongs == {"原那么", "效劳大局", "群众性创立", "志愿效劳", "稳固", "创立成果"}
+
+
 @pytest.mark.parametrize("sentence", [
     "要把这些旧档案还原那么多年前的情况，确实不容易。",
     "组织各支部开展观摩学习活动。",
@@ -394,10 +482,26 @@ def test_garble_fires_and_suggests_the_right_word(tmp_path, wrong, right, senten
     "坚持把为人民服务作为根本任务。",
     "推进党务公开标准化建设。",
     "新建办公楼地基稳固，质量可靠。",
+    "党的政治建设是党的根本性建设，全面从严治党是根本要求。",  # a Party congress report's own words
+    "确保政权稳固、社会安定。",
+    "但凡有空，他都去社区做志愿者。",
+    "坚持为群众效劳。",
+    "摸清根本情况，建立台账。",
 ])
 def test_garble_not_for_correct_chinese(tmp_path, sentence):
     r = draft(tmp_path, sentence)
     assert "GARBLE" not in codes(r), r.findings
+
+
+def test_garble_exception_check_is_linear():
+    """32,000 repeats of an ambiguous swap next to its exception phrase: the covered positions come from
+    one pass per exception (the old check re-scanned the text for each hit)."""
+    from pipeline.rules.engine import covered_starts
+
+    text = "稳固的" * 16000 + "稳固" * 16000
+    covered = covered_starts(text, "稳固", ("稳固的", "更加稳固"))
+    assert len(covered) == 16000
+    assert 3 * 15999 in covered and 3 * 16000 not in covered
 
 
 # ------------------------------------------------------------------------------------------------ BAD_DATE

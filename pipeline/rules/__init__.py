@@ -28,6 +28,7 @@ class Garble:
     wrong: str
     right: str
     exceptions: tuple[str, ...]
+    ambiguous: bool = False  # also correct Chinese: reported only where an unambiguous swap shows the conversion
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class Rules:
     marker_max_chars: int
     not_public_heading: re.Pattern[str]
     pii: dict[str, re.Pattern[str]]
+    pii_not_phone_labels: tuple[str, ...]
+    pii_phone_labels: tuple[str, ...]
+    pii_label_window: int
     obligations: tuple[Obligation, ...]
     application_marker: str
     application_required: tuple[str, ...]
@@ -138,14 +142,18 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         not_public_markers=tuple(npub["markers"]),
         marker_max_chars=int(npub["marker_max_chars"]),
         not_public_heading=re.compile(npub["heading"]),
-        pii={k: re.compile(v) for k, v in d["pii"].items()},
+        pii={k: re.compile(v) for k, v in d["pii"].items() if isinstance(v, str)},
+        pii_not_phone_labels=tuple(d["pii"].get("not_phone_labels", ())),
+        pii_phone_labels=tuple(d["pii"].get("phone_labels", ())),
+        pii_label_window=int(d["pii"].get("label_window", 12)),
         obligations=tuple(_obligation(o) for o in d["obligation"]),
         application_marker=app["marker"],
         application_required=tuple(app["required"]),
         application_fields=dict(app["fields"]),
         bad_date=tuple(re.compile(p) for p in d["bad_date"]["patterns"]),
         docno=re.compile(d["docno"]["pattern"]),
-        garbles=tuple(Garble(g["wrong"], g["right"], tuple(g.get("except", ()))) for g in d["garble"]),
+        garbles=tuple(Garble(g["wrong"], g["right"], tuple(g.get("except", ())), bool(g.get("ambiguous", False)))
+                      for g in d["garble"]),
         categories=tuple(
             Category(int(k), v["name"], tuple(v.get("strong", ())), tuple(v.get("words", ())))
             for k, v in sorted(d["categories"].items(), key=lambda kv: int(kv[0]))

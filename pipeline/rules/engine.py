@@ -3,6 +3,7 @@ location. Each check is a small function; `check_draft` runs them all."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
@@ -10,8 +11,6 @@ from ..model import Block, Draft, Finding, Metadata
 from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 MONTH_DAY = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -77,14 +76,32 @@ def _marker(flat: str, rules: Rules) -> str | None:
 
 # ------------------------------------------------------------------ personal data
 def id_valid(number: str) -> bool:
-    """GB 11643: 18 characters with a valid check character and a real birth date, or 15 digits."""
+    """GB 11643. 18 characters: python-stdnum's cn.ric for the check character and the birth date, and a
+    region code its table knows (in any period: a person born before a county got its code was issued the
+    code in use then, which stdnum's birth-year comparison would reject). 15 digits (the legacy ID): a real
+    birth date in 19YY."""
     n = number.upper()
     if len(n) == 15:
         return n.isdigit() and iso_date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12])) is not None
     if len(n) != 18 or not n[:17].isdigit():
         return False
-    check = ID_CHECK[sum(int(c) * w for c, w in zip(n[:17], ID_WEIGHTS)) % 11]
-    return n[17] == check and iso_date(int(n[6:10]), int(n[10:12]), int(n[12:14])) is not None
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
+    try:
+        if ric.calc_check_digit(n) != n[17]:
+            return False
+        ric.get_birth_date(n)
+    except ValidationError:
+        return False
+    return _known_region(n[:6])
+
+
+@lru_cache(maxsize=4096)
+def _known_region(code: str) -> bool:
+    from stdnum import numdb
+
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
 
 
 def luhn_valid(digits: str) -> bool:
@@ -113,9 +130,20 @@ def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
         if 16 <= len(digits) <= 19 and luhn_valid(digits) and free(m.start(), m.end()):
             spans.append(("PII_BANK", m.start(), m.end()))
     for m in rules.pii["mobile"].finditer(text):
-        if free(m.start(), m.end()):
+        if free(m.start(), m.end()) and not _labelled_otherwise(text, m.start(), rules):
             spans.append(("PII_PHONE", m.start(), m.end()))
     return sorted(spans, key=lambda s: s[1])
+
+
+def _labelled_otherwise(text: str, start: int, rules: Rules) -> bool:
+    """A number labelled 学号 / 工号 / 编号 … just before it is that number, not a mobile — unless a phone
+    label (电话, 手机, Tel …) stands nearer to it."""
+    window = text[max(0, start - rules.pii_label_window): start]
+    other = max((window.rfind(w) for w in rules.pii_not_phone_labels), default=-1)
+    if other < 0:
+        return False
+    phone = max((window.rfind(w) for w in rules.pii_phone_labels), default=-1)
+    return phone < other
 
 
 def mask(value: str) -> str:
@@ -142,28 +170,65 @@ def mask_pii(text: str, rules: Rules) -> str:
 def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     seen: dict[tuple[str, str], int] = {}
     out: list[Finding] = []
-    for block in _text_blocks(draft):
-        for code, s, e in pii_spans(block.text, rules):
-            value = block.text[s:e]
+    for block, text in _pii_pieces(draft):
+        for code, s, e in pii_spans(text, rules):
+            value = text[s:e]
             key = (code, re.sub(r"\D", "", value))
             if key in seen:
                 prev = out[seen[key]]
-                out[seen[key]] = Finding(prev.code, prev.severity, prev.message, prev.evidence,
-                                         f"{prev.location}、{block.location}")
+                if block.location not in prev.location.split("、"):
+                    out[seen[key]] = Finding(prev.code, prev.severity, prev.message, prev.evidence,
+                                             f"{prev.location}、{block.location}")
                 continue
             seen[key] = len(out)
             out.append(finding(rules, code, mask(value), value, block.location))
     return out
 
 
+TABLE_OF = re.compile(r"^(表\d+)第(\d+)行")
+
+
+def _pii_pieces(draft: Draft) -> Iterator[tuple[Block, str]]:
+    """The texts to look for personal numbers in: a paragraph whole; a table row cell by cell, each cell
+    preceded by its labels — the column's header (the table's first row) and the cell to its left — so
+    that a 学号 column of 11-digit numbers is read as student numbers."""
+    headers: dict[str, tuple[str, ...]] = {}
+    for block in _text_blocks(draft):
+        m = TABLE_OF.match(block.location) if block.kind == "row" and block.cells else None
+        if not m:
+            yield block, block.text
+            continue
+        if m[2] == "1":
+            headers[m[1]] = block.cells
+        header = headers.get(m[1], ()) if m[2] != "1" else ()
+        for k, cell in enumerate(block.cells):
+            labels = [header[k] if k < len(header) else "", block.cells[k - 1] if k else ""]
+            context = " ".join(squeeze(t) for t in labels if t and len(squeeze(t)) <= 10)
+            yield block, f"{context} {cell}" if context else cell
+
+
 # ------------------------------------------------------------------ procedure obligations
-def _covered(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:
-    """True when an exception phrase (correct Chinese containing the hit) spans the hit."""
+def covered_starts(text: str, word: str, exceptions: tuple[str, ...]) -> frozenset[int]:
+    """The starts of `word` in text that an exception phrase (correct Chinese containing the word) spans.
+    Linear in the text: each exception is found once, and the word's offsets inside it are fixed
+    (a document repeating 稳固 32,000 times costs one pass per exception, not one per hit)."""
+    out: set[int] = set()
     for ex in exceptions:
-        for m in re.finditer(re.escape(ex), text):
-            if m.start() <= start and end <= m.end():
-                return True
-    return False
+        offsets = [i for i in range(len(ex) - len(word) + 1) if ex.startswith(word, i)]
+        if not offsets or ex not in text:
+            continue
+        at = text.find(ex)
+        while at >= 0:
+            out.update(at + o for o in offsets)
+            at = text.find(ex, at + 1)
+    return frozenset(out)
+
+
+def _starts(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> tuple[str, int] | None:
@@ -171,11 +236,10 @@ def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...]) 
     for w in words:
         if w not in text:
             continue
-        for m in re.finditer(re.escape(w), text):
-            if not _covered(text, m.start(), m.end(), exceptions):
-                if best is None or m.start() < best[1]:
-                    best = (w, m.start())
-                break
+        covered = covered_starts(text, w, exceptions)
+        at = next((a for a in _starts(text, w) if a not in covered), None)
+        if at is not None and (best is None or at < best[1]):
+            best = (w, at)
     return best
 
 
@@ -236,23 +300,39 @@ def check_missing_fields(draft: Draft, md: Metadata, rules: Rules) -> list[Findi
     return out
 
 
-def _garble_hits(g: Garble, text: str) -> Iterator[int]:
-    if g.wrong not in text:  # the common case, without building a regex
-        return
-    for m in re.finditer(re.escape(g.wrong), text):
-        if not _covered(text, m.start(), m.end(), g.exceptions):
-            yield m.start()
+def _garble_hits(g: Garble, text: str) -> list[int]:
+    if g.wrong not in text:  # the common case
+        return []
+    covered = covered_starts(text, g.wrong, g.exceptions)
+    return [a for a in _starts(text, g.wrong) if a not in covered]
 
 
 def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
-    out = []
-    for g in rules.garbles:
-        places = [(b, pos) for b in _text_blocks(draft) for pos in _garble_hits(g, squeeze(b.text))]
+    """Synonym-swap garbles. An unambiguous swap (原那么, 效劳大局) is reported on its own; an ambiguous one
+    (稳固, 根本要求: correct Chinese too) only in a document that already shows an unambiguous swap. A hit
+    inside a longer garble's hit (效劳 in 效劳大局) is that garble's."""
+    texts = [(b, squeeze(b.text)) for b in _text_blocks(draft)]
+    hits: list[tuple[Garble, list[tuple[Block, str, int]]]] = []
+    spans: dict[int, list[tuple[int, int]]] = {}  # block index → reported (start, end)
+    for g in sorted(rules.garbles, key=lambda g: -len(g.wrong)):
+        places = []
+        for i, (block, text) in enumerate(texts):
+            for pos in _garble_hits(g, text):
+                if any(s <= pos and pos + len(g.wrong) <= e for s, e in spans.get(i, ())):
+                    continue
+                places.append((block, text, pos))
+                spans.setdefault(i, []).append((pos, pos + len(g.wrong)))
         if places:
-            block, pos = places[0]
-            where = "、".join(dict.fromkeys(b.location for b, _ in places))
-            detail = f"{g.wrong}”应为“{g.right}"
-            out.append(finding(rules, "GARBLE", detail, _snippet(squeeze(block.text), pos, len(g.wrong)), where))
+            hits.append((g, places))
+    if not any(not g.ambiguous for g, _ in hits):
+        return []  # only words that are correct Chinese as well: no evidence of a conversion
+    order = {g.wrong: k for k, g in enumerate(rules.garbles)}
+    out = []
+    for g, places in sorted(hits, key=lambda h: order[h[0].wrong]):
+        block, text, pos = places[0]
+        where = "、".join(dict.fromkeys(b.location for b, _, _ in places))
+        detail = f"{g.wrong}”应为“{g.right}"
+        out.append(finding(rules, "GARBLE", detail, _snippet(text, pos, len(g.wrong)), where))
     return out
 
 
