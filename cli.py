@@ -3,6 +3,7 @@ prints; GongkaiError becomes an exit code in `main` and nowhere else."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,14 +31,28 @@ class Shell(click.Group):
               help="工作区目录（默认从当前目录向上查找 gongkai.toml）。")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
-    ctx.obj = workspace
+    # a test may invoke the CLI with obj=Clock(...) to fix 'now'; otherwise the office's zone is used
+    ctx.obj = {"workspace": workspace, "clock": ctx.obj if ctx.obj is not None and hasattr(ctx.obj, "stamp") else None}
+
+
+def workspace_of(ctx: click.Context) -> Path | None:
+    return ctx.find_root().obj["workspace"]
 
 
 def session(ctx: click.Context, rules_file: Path | None = None):
     from pipeline.api import open_session
     from pipeline.workspace import load_workspace
 
-    return open_session(load_workspace(ctx.find_root().obj), rules_file)
+    return open_session(load_workspace(workspace_of(ctx)), rules_file, ctx.find_root().obj["clock"])
+
+
+DATE_HELP = "决定的日期（会议日期），如 2026-11-27 或 \"2026-11-27 15:30\"；默认现在。不能晚于今天、早于事项登记或上一步。"
+
+
+def when_of(s, text: str | None):
+    from pipeline.workdays import parse_when
+
+    return parse_when(text, s.settings.calendar.zone) if text else None
 
 
 @cli.command("check", help="检查 .docx / .pdf 文稿（可给文件夹），输出元数据、问题和结论。")
@@ -112,7 +127,7 @@ def watch_cmd(ctx: click.Context, polling: bool, rules_file: Path | None) -> Non
     from pipeline.watch import setup_logging
     from pipeline.workspace import load_workspace
 
-    settings = load_workspace(ctx.find_root().obj)
+    settings = load_workspace(workspace_of(ctx))
     setup_logging(settings)
     run_watch(settings, polling, rules_file)
 
@@ -129,20 +144,20 @@ def list_cmd(ctx: click.Context, status: str | None, overdue: bool, as_json: boo
 
     with session(ctx) as s:
         items = list_items(s, status, overdue)
+        today = s.ledger.clock.today()
+    late = [i for i in items if is_overdue(i, today)]
     if as_json:
-        click.echo(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([item_json(i, i in late) for i in items], ensure_ascii=False, indent=1))
     elif not items:
         click.echo("没有符合条件的事项。")
     else:
-        click.echo(item_rows(items, STATUS_NAMES, is_overdue))
-        click.echo(f"共 {len(items)} 项，其中逾期 {sum(is_overdue(i) for i in items)} 项。")
+        click.echo(item_rows(items, STATUS_NAMES, lambda i: i in late))
+        click.echo(f"共 {len(items)} 项，其中逾期 {len(late)} 项。")
 
 
-def item_json(item, events: bool = False) -> dict:
-    from pipeline.workflow import is_overdue
-
+def item_json(item, overdue: bool, events: bool = False) -> dict:
     d = {"id": item.id, "status": item.status, "title": item.title, "file": item.file, "sha256": item.sha256,
-         "version": item.version, "due": item.due, "overdue": is_overdue(item), "created": item.created}
+         "version": item.version, "due": item.due, "overdue": overdue, "created": item.created}
     if events:
         d["report"] = item.report.to_json()
         d["events"] = [e.__dict__ for e in item.events]
@@ -161,12 +176,13 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
         item = s.ledger.item(item_id)
         fb = s.ledger.feedback(item_id=item.id)
         period = predisclose_period(s.ledger, item)
+        today = s.ledger.clock.today()
     if as_json:
-        d = item_json(item, events=True)
+        d = item_json(item, is_overdue(item, today), events=True)
         d["feedback"] = [f.__dict__ for f in fb]
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
-        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item), fb, period))
+        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), fb, period, today))
 
 
 @cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")
@@ -176,12 +192,14 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
 @click.option("--level", type=click.Choice(["bureau", "district"]), default="bureau", show_default=True,
               help="bureau 局党务公开领导小组；district 区党务公开领导小组。")
 @click.option("--comment", help="审核意见（无文字层的文件须写明人工核对结论）。")
+@click.option("--date", "date_text", help=DATE_HELP)
 @click.pass_context
-def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None) -> None:
+def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None,
+               date_text: str | None) -> None:
     from pipeline.api import review
 
     with session(ctx) as s:
-        item = review(s, item_id, approve, by, level, comment)
+        item = review(s, item_id, approve, by, level, comment, when_of(s, date_text))
     echo_state(item, "审核结论已记录，审批表已更新。")
 
 
@@ -189,12 +207,13 @@ def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: 
 @click.argument("item_id")
 @click.option("--days", type=int, help="征求意见的工作日数（默认取配置 predisclose_days）。")
 @click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.option("--date", "date_text", help=DATE_HELP)
 @click.pass_context
-def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str) -> None:
+def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str, date_text: str | None) -> None:
     from pipeline.api import predisclose
 
     with session(ctx) as s:
-        item = predisclose(s, item_id, days, by)
+        item = predisclose(s, item_id, days, by, when_of(s, date_text))
     echo_state(item, "预公开公示已生成。")
 
 
@@ -202,24 +221,26 @@ def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str)
 @click.argument("item_id")
 @click.option("--scope", type=click.Choice(["inside", "outside"]), required=True, help="inside 党内；outside 党外。")
 @click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.option("--date", "date_text", help=DATE_HELP)
 @click.pass_context
-def publish_cmd(ctx: click.Context, item_id: str, scope: str, by: str) -> None:
+def publish_cmd(ctx: click.Context, item_id: str, scope: str, by: str, date_text: str | None) -> None:
     from pipeline.api import publish
 
     with session(ctx) as s:
-        item = publish(s, item_id, scope, by)
+        item = publish(s, item_id, scope, by, when_of(s, date_text))
     echo_state(item, "公开公告已生成。")
 
 
 @cli.command("close", help="办结一个已公开、意见均已答复的事项。")
 @click.argument("item_id")
 @click.option("--by", default="联络员", show_default=True, help="操作人。")
+@click.option("--date", "date_text", help=DATE_HELP)
 @click.pass_context
-def close_cmd(ctx: click.Context, item_id: str, by: str) -> None:
+def close_cmd(ctx: click.Context, item_id: str, by: str, date_text: str | None) -> None:
     from pipeline.api import close
 
     with session(ctx) as s:
-        item = close(s, item_id, by)
+        item = close(s, item_id, by, when_of(s, date_text))
     echo_state(item, "事项已办结。")
 
 
@@ -314,6 +335,35 @@ def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str
     click.echo(f"共生成 {len(paths)} 个文件。")
 
 
+@cli.command("calendar", help="工作日计算：DATE 之后（+N）或之前（-N）第 N 个工作日（按国务院节假日和调休安排）。",
+             context_settings={"ignore_unknown_options": True})
+@click.argument("day")
+@click.argument("offset")
+@click.pass_context
+def calendar_cmd(ctx: click.Context, day: str, offset: str) -> None:
+    from datetime import date
+
+    from pipeline.errors import UsageError
+    from pipeline.workdays import WorkCalendar
+    from pipeline.workspace import find_root, load_workspace
+
+    try:
+        start = date.fromisoformat(day.strip())
+    except ValueError:
+        raise UsageError(f"日期应写成 2025-09-30 这样的格式，收到：{day}") from None
+    if not re.fullmatch(r"[+-]\d{1,4}", offset.strip()):
+        raise UsageError(f"工作日数应写成 +5 或 -5，收到：{offset}")
+    explicit = workspace_of(ctx)
+    has_ws = explicit is not None or find_root(Path.cwd().resolve()) is not None
+    cal = load_workspace(explicit).calendar if has_ws else WorkCalendar()  # outside a workspace: the package data
+    n = int(offset)
+    end = cal.add(start, n)
+    warning = cal.warning(start, end)
+    if warning:
+        click.echo(warning, err=True)
+    click.echo(end.isoformat())
+
+
 @cli.group("templates", help="文书模板。")
 def templates_group() -> None:
     pass
@@ -325,7 +375,7 @@ def templates_check(ctx: click.Context) -> None:
     from pipeline.api import check_templates
     from pipeline.workspace import load_workspace
 
-    checks = check_templates(load_workspace(ctx.find_root().obj))
+    checks = check_templates(load_workspace(workspace_of(ctx)))
     for c in checks:
         click.echo(f"{'✗' if c.problems else '✓'} {c.path}")
         click.echo(f"    变量：{'、'.join(c.variables) or '（无）'}")

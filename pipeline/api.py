@@ -16,6 +16,7 @@ from .intake import Outcome, ingest
 from .ledger import FeedbackRecord, Ledger
 from .model import Item
 from .rules import Rules, load_rules
+from .workdays import Clock, When
 from .workspace import Settings
 
 log = logging.getLogger("gongkai.api")
@@ -29,9 +30,10 @@ class Session:
 
 
 @contextmanager
-def open_session(settings: Settings, rules_file: Path | None = None) -> Iterator[Session]:
+def open_session(settings: Settings, rules_file: Path | None = None, clock: Clock | None = None) -> Iterator[Session]:
+    """`clock` is for tests; otherwise 'now' is the office's zone (gongkai.toml [calendar] zone)."""
     rules = load_rules(rules_file or settings.rules_file)
-    ledger = Ledger(settings.db)
+    ledger = Ledger(settings.db, clock or Clock(settings.calendar.zone))
     try:
         yield Session(settings, rules, ledger)
     finally:
@@ -88,40 +90,48 @@ def list_items(s: Session, status: str | None = None, overdue: bool = False) -> 
     if status and status not in workflow.STATUS_NAMES:
         raise UsageError(f"没有“{status}”这个状态；可用：{', '.join(workflow.STATUS_NAMES)}。")
     items = s.ledger.items(status)
-    return [i for i in items if workflow.is_overdue(i)] if overdue else items
+    return [i for i in items if is_overdue(s, i)] if overdue else items
 
 
-def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None) -> Item:
-    item = workflow.review(s.ledger, item_id, approve, by, level, comment)
+def is_overdue(s: Session, item: Item) -> bool:
+    return workflow.is_overdue(item, s.ledger.clock.today())
+
+
+def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None,
+           when: When | None = None) -> Item:
+    item = workflow.review(s.ledger, item_id, approve, by, level, comment, when)
     if item.status == "approved" and item.due is None:  # a NO_TEXT draft cleared by a manual check
         t = item.report.timing
-        s.ledger.set_due(item.id, workflow.due_date(t.kind if t else None, t.due if t else None, date.today(),
-                                                    s.settings.temporary_days, s.settings.phase_days))
+        day = workflow.decision_day(workflow.facts(s.ledger, item)[-1]) or s.ledger.clock.today()
+        s.ledger.set_due(item.id, workflow.due_date(t.kind if t else None, t.due if t else None, day,
+                                                    s.settings.temporary_days, s.settings.phase_days,
+                                                    s.settings.calendar))
         item = s.ledger.item(item.id)
     documents.write_approval_form(s.settings, s.ledger, item)
     return item
 
 
-def predisclose(s: Session, item_id: str, days: int | None, by: str) -> Item:
-    item = workflow.predisclose(s.ledger, item_id, days or s.settings.predisclose_days, by)
+def predisclose(s: Session, item_id: str, days: int | None, by: str, when: When | None = None) -> Item:
+    cal = s.settings.calendar
+    item = workflow.predisclose(s.ledger, item_id, days or s.settings.predisclose_days, by, cal, when)
     end = date.fromisoformat((workflow.predisclose_period(s.ledger, item) or {})["end"])
     if item.due and date.fromisoformat(item.due) <= end:  # formal disclosure can only follow the opinion period
-        s.ledger.set_due(item.id, workflow.add_working_days(end, s.settings.temporary_days).isoformat())
+        s.ledger.set_due(item.id, cal.add(end, s.settings.temporary_days).isoformat())
         item = s.ledger.item(item.id)
     documents.write_predisclosure(s.settings, s.ledger, item)
     return item
 
 
-def publish(s: Session, item_id: str, scope: str, by: str, today: date | None = None) -> Item:
+def publish(s: Session, item_id: str, scope: str, by: str, when: When | None = None) -> Item:
     item = s.ledger.item(item_id)
     redacted = documents.redacted_path(s.settings, item)
-    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, today)
+    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, when)
     documents.write_notice(s.settings, s.ledger, item, scope)
     return item
 
 
-def close(s: Session, item_id: str, by: str) -> Item:
-    item = workflow.close(s.ledger, item_id, by)
+def close(s: Session, item_id: str, by: str, when: When | None = None) -> Item:
+    item = workflow.close(s.ledger, item_id, by, when)
     if s.ledger.feedback(item_id=item.id):
         documents.write_results(s.settings, s.ledger, item)
     return item
@@ -199,7 +209,7 @@ def generate(s: Session, kind: str, item_id: str | None = None, status: str | No
     if kind not in GENERATE_KINDS:
         raise UsageError(f"generate 只能生成：{' / '.join(GENERATE_KINDS)}。")
     if kind == "report":
-        return write_quarterly(s.settings, s.ledger, parse_quarter(quarter))
+        return write_quarterly(s.settings, s.ledger, parse_quarter(quarter, s.ledger.clock.today()))
     if kind == "forms" and workers > 1:
         from .batch import generate_many
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from datetime import date
 from pathlib import Path
 
 from .ledger import FeedbackRecord, Ledger
@@ -34,8 +33,8 @@ def item_dir(settings: Settings, item: Item) -> Path:
     return d
 
 
-def _today() -> str:
-    return cn_date(date.today().isoformat())
+def _today(ledger: Ledger) -> str:
+    return cn_date(ledger.clock.today().isoformat())
 
 
 def _summary(item: Item, ledger: Ledger) -> str:
@@ -114,7 +113,7 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
         "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
         "need_district": "ESCALATE" in item.report.codes,
         "district_opinion": d_op, "district_by": d_by, "district_date": d_date,
-        "generated": _today(),
+        "generated": _today(ledger),
     }
 
 
@@ -207,7 +206,7 @@ def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
         "start": cn_date(period.get("start")), "end": cn_date(period.get("end")),
         "days": str(period.get("days", "")), "phone": settings.phone,
         "supervisors": "、".join(settings.supervisors), "box": settings.opinion_box,
-        "contact": settings.office, "generated": _today(),
+        "contact": settings.office, "generated": _today(ledger),
     }
     return _write(settings, ledger, item, "predisclosure", "预公开公示", ctx, f"{item.id}_预公开公示.docx")
 
@@ -219,7 +218,7 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
         "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
         "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
         "summary": _summary(item, ledger), "form": form_of(item), "doc_number": (md.doc_number if md else None) or "无",
-        "date": cn_date(md.date if md else None), "generated": _today(),
+        "date": cn_date(md.date if md else None), "generated": _today(ledger),
         "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
     }
     label = "党内" if scope == "inside" else "党外"
@@ -231,7 +230,7 @@ def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackR
         "org": settings.org, "feedback_id": fb.id, "item_id": item.id, "item_title": item.title or "",
         "person": fb.person or "匿名", "received": cn_date(fb.received), "channel": fb.channel or "",
         "content": fb.content, "answer": fb.answer or "", "answered_by": fb.answered_by or "",
-        "answered_at": cn_date(fb.answered_at), "generated": _today(),
+        "answered_at": cn_date(fb.answered_at), "generated": _today(ledger),
     }
     return _write(settings, ledger, item, f"response_{fb.id}", "意见反馈答复单", ctx, f"{fb.id}_意见反馈答复单.docx")
 
@@ -239,5 +238,5 @@ def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackR
 def write_results(settings: Settings, ledger: Ledger, item: Item) -> Path:
     rows = [{"received": cn_date(f.received), "channel": f.channel or "", "content": f.content,
              "answer": f.answer or "（待答复）"} for f in ledger.feedback(item_id=item.id)]
-    ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today()}
+    ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today(ledger)}
     return _write(settings, ledger, item, "results", "处理结果公开", ctx, f"{item.id}_处理结果公开.docx")

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from .model import Application, Block, Draft, Metadata, Timing
 from .rules import Rules
+from .workdays import quarter_end
 from .textutil import PUNCT_EDGE, SPACES, date_only, find_dates, normalize_docno, squeeze, tidy
 
 DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划", "规定", "汇报", "情况", "意见", "办法", "细则",
@@ -328,7 +329,4 @@ def _due(kind: str | None, iso: str | None) -> str | None:
     """Regular work is due at the end of the quarter of its date; other kinds depend on the ledger."""
     if kind != "periodic" or not iso:
         return None
-    d = date.fromisoformat(iso)
-    q_end_month = ((d.month - 1) // 3 + 1) * 3
-    nxt = date(d.year + (q_end_month == 12), q_end_month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1).isoformat()
+    return quarter_end(date.fromisoformat(iso)).isoformat()

@@ -104,8 +104,8 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
     report = replace(report, file=name)  # the ledger keeps the original name, not a path that will move
     status = "received" if report.disclosable else "blocked"
     # a blocked draft is never disclosed, so it has no disclosure deadline
-    due = None if status == "blocked" else due_date(t.kind if t else None, t.due if t else None, date.today(),
-                                                    settings.temporary_days, settings.phase_days)
+    due = None if status == "blocked" else due_date(t.kind if t else None, t.due if t else None, ledger.clock.today(),
+                                                    settings.temporary_days, settings.phase_days, settings.calendar)
     archived = archive_path(settings, report.sha256 or "", path.name)
     try:
         rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary)

@@ -9,13 +9,13 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
 from .errors import NotFoundError, WorkflowError
 from .model import Event, Item, Report
 from .textutil import squeeze
+from .workdays import Clock
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: items, versions, events (append-only)
@@ -58,10 +58,6 @@ MIGRATIONS: tuple[str, ...] = (
 OPEN_STATES = ("received", "returned", "blocked")
 
 
-def now_iso() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 @dataclass(frozen=True)
 class Recorded:
     item_id: str
@@ -86,8 +82,9 @@ class FeedbackRecord:
 
 
 class Ledger:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, clock: Clock | None = None):
         self.path = path
+        self.clock = clock or Clock()
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -125,7 +122,7 @@ class Ledger:
                 if n not in done:
                     for stmt in _statements(sql):
                         db.execute(stmt)
-                    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (n, now_iso()))
+                    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (n, self.clock.stamp()))
 
     # ------------------------------------------------------------------ drafts
     def version_by_sha(self, sha: str) -> sqlite3.Row | None:
@@ -137,7 +134,7 @@ class Ledger:
         md = report.metadata
         title = md.title if md else None
         docno = md.doc_number if md else None
-        at = now_iso()
+        at = self.clock.stamp()
         with self.tx() as db:
             if db.execute("SELECT 1 FROM versions WHERE sha256 = ?", (report.sha256,)).fetchone():
                 raise WorkflowError("这份文稿已经登记过（内容完全相同）。", "DUPLICATE")
@@ -158,7 +155,7 @@ class Ledger:
             db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
                        (item_id, version, report.sha256, file, archived, payload, at, summary))
             action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
-            self._event(item_id, actor, action, old, status, file, {"kind": "version", "version": version})
+            self._event(item_id, actor, action, old, status, file, {"kind": "version", "version": version, "date": at})
         return Recorded(item_id, version, prior is None, status)
 
     def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
@@ -185,7 +182,7 @@ class Ledger:
                comment: str | None = None, data: dict | None = None) -> None:
         self.db.execute(
             "INSERT INTO events (item_id, at, actor, action, from_state, to_state, comment, data) VALUES (?,?,?,?,?,?,?,?)",
-            (item_id, now_iso(), actor, action, old, new, comment,
+            (item_id, self.clock.stamp(), actor, action, old, new, comment,
              json.dumps(data, ensure_ascii=False) if data else None))
 
     # ------------------------------------------------------------------ state changes
@@ -194,7 +191,7 @@ class Ledger:
         """Move an item from `expected` to `new` and log it, atomically; refuse if it moved meanwhile."""
         with self.tx() as db:
             cur = db.execute("UPDATE items SET status=?, updated=? WHERE id=? AND status=?",
-                             (new, now_iso(), item_id, expected))
+                             (new, self.clock.stamp(), item_id, expected))
             if cur.rowcount != 1:
                 raise WorkflowError(f"{item_id} 的状态已被其他操作改变，请重新查看（gongkai show {item_id}）后再试。")
             self._event(item_id, actor, action, expected, new, comment, data)
@@ -234,6 +231,10 @@ class Ledger:
         row = self.db.execute("SELECT summary FROM versions WHERE item_id=? AND version=?", (item_id, version)).fetchone()
         return row[0] if row else None
 
+    def version_received(self, item_id: str, version: int) -> str | None:
+        row = self.db.execute("SELECT received FROM versions WHERE item_id=? AND version=?", (item_id, version)).fetchone()
+        return row[0] if row else None
+
     def archived_path(self, item_id: str, version: int) -> str:
         return self.db.execute("SELECT archived FROM versions WHERE item_id=? AND version=?",
                                (item_id, version)).fetchone()[0]
@@ -241,7 +242,7 @@ class Ledger:
     # ------------------------------------------------------------------ artifacts
     def add_artifact(self, item_id: str, version: int, kind: str, path: str) -> None:
         with self.tx() as db:
-            db.execute("INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)", (item_id, version, kind, path, now_iso()))
+            db.execute("INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)", (item_id, version, kind, path, self.clock.stamp()))
 
     def lacking(self, kind: str) -> list[str]:
         """Items whose latest version has no artifact of this kind (a run stopped before rendering)."""
@@ -268,7 +269,7 @@ class Ledger:
                 "INSERT INTO feedback (id, key, received, channel, person, contact, content, ref, source, source_row,"
                 " item_id, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (fid, key, fields.get("received"), fields.get("channel"), fields.get("person"), fields.get("contact"),
-                 fields["content"], fields.get("ref"), source, row, item_id, now_iso()))
+                 fields["content"], fields.get("ref"), source, row, item_id, self.clock.stamp()))
             if item_id:
                 self._event(item_id, "系统", f"收到意见 {fid}", None, None, fields["content"][:60])
         return fid
@@ -292,7 +293,7 @@ class Ledger:
     def answer_feedback(self, fid: str, item_id: str, text: str, by: str) -> None:
         with self.tx() as db:
             db.execute("UPDATE feedback SET answer=?, answered_by=?, answered_at=? WHERE id=?",
-                       (text, by, now_iso(), fid))
+                       (text, by, self.clock.stamp(), fid))
             self._event(item_id, by, f"答复意见 {fid}", None, None, text[:60])
 
 

@@ -84,12 +84,13 @@ def item_rows(items, status_names: dict[str, str], overdue) -> str:
     return table(rows, [13, 18, 22, 44, 30])
 
 
-def item_detail(item, status_names: dict[str, str], overdue: bool, feedback, period: dict | None = None) -> str:
+def item_detail(item, status_names: dict[str, str], overdue: bool, feedback, period: dict | None = None,
+                today=None) -> str:
     state = status_names.get(item.status, item.status)
     if item.status == "predisclosed" and period:
         from datetime import date
 
-        ended = date.fromisoformat(period["end"]) < date.today()
+        ended = date.fromisoformat(period["end"]) < today
         state += f"（{period['start']} 至 {period['end']}，{'已期满，可以正式公开' if ended else '公示期内'}）"
     head = [f"事项 {item.id}（第{item.version}版）  状态：{state}",
             f"  原文件：{item.file}    sha256：{item.sha256[:16]}…",

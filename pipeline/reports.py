@@ -2,57 +2,21 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import UsageError
 from .ledger import Ledger
 from .model import Item
 from .documents import form_of
 from .render import cn_date, find_template, render_docx
 from .workflow import SCOPE_NAMES, facts, is_overdue
+from .workdays import Quarter
 from .workspace import Settings
 
-QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    q: int
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.q - 2, 1)
-
-    @property
-    def end(self) -> date:
-        nxt = date(self.year + (self.q == 4), (3 * self.q) % 12 + 1, 1)
-        return date.fromordinal(nxt.toordinal() - 1)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年第{'一二三四'[self.q - 1]}季度"
-
-    @property
-    def code(self) -> str:
-        return f"{self.year}Q{self.q}"
-
-    def holds(self, iso: str | None) -> bool:
-        return bool(iso) and self.start <= date.fromisoformat(iso[:10]) <= self.end
-
-
-def parse_quarter(text: str | None, today: date | None = None) -> Quarter:
-    if not text:
-        today = today or date.today()
-        return Quarter(today.year, (today.month - 1) // 3 + 1)
-    m = QUARTER.match(text.strip())
-    if not m:
-        raise UsageError(f"季度格式应为 2023Q4 这样的“年份Q季度”，收到：{text}")
-    return Quarter(int(m[1]), int(m[2]))
+def parse_quarter(text: str | None, today: date) -> Quarter:
+    return Quarter.parse(text) if text else Quarter.of(today)
 
 
 @dataclass(frozen=True)
@@ -86,8 +50,8 @@ def quarterly_context(settings: Settings, ledger: Ledger, quarter: Quarter) -> t
         "by_form": [{"name": k, "count": str(v)} for k, v in sorted(forms.items())],
         "disclosed": [{"id": d.item.id, "title": d.item.title or "", "date": d.date, "scope": d.scope} for d in done],
         "feedback_total": str(len(fb)), "feedback_answered": str(sum(1 for f in fb if f.answer)),
-        "overdue": [{"id": i.id, "title": i.title or "", "due": i.due or ""} for i in items if is_overdue(i)],
-        "generated": cn_date(date.today().isoformat()),
+        "overdue": [{"id": i.id, "title": i.title or "", "due": i.due or ""} for i in items if is_overdue(i, ledger.clock.today())],
+        "generated": cn_date(ledger.clock.today().isoformat()),
     }
     return ctx, done
 

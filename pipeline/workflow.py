@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import UsageError, WorkflowError
 from .ledger import Ledger
 from .model import Item
+from .workdays import WorkCalendar, When, local_day, quarter_end
 
 STATUS_NAMES = {
     "received": "已登记待审核", "blocked": "不得公开（已拦截）", "approved": "审核通过", "returned": "已退回修改",
@@ -37,7 +38,7 @@ def _refuse(msg: str) -> None:
 
 # ------------------------------------------------------------------ review
 def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "bureau",
-           comment: str | None = None) -> Item:
+           comment: str | None = None, when: When | None = None) -> Item:
     item = ledger.item(item_id)
     if not by.strip():
         raise UsageError("请用 --by 写明审核人姓名。")
@@ -52,11 +53,12 @@ def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "b
         _refuse(f"{item.id} 须先经局党务公开领导小组审核通过，再报区党务公开领导小组审核。")
     if level == "bureau" and item.status not in ("received", "blocked"):
         _refuse(f"{item.id} 已经过局党务公开领导小组审核（当前：{STATUS_NAMES[item.status]}）。")
+    when = decided(ledger, item, when)
     new = ("approved" if level == "bureau" else item.status) if approve else "returned"
     action = f"{LEVEL_NAMES[level]}审核{'通过' if approve else '退回'}"
     data = {"kind": "review", "level": level, "decision": "approve" if approve else "reject", "by": by,
-            "comment": comment or "", "date": date.today().isoformat()}
-    ledger.transition(item.id, item.status, new, by, action, comment, data)
+            "comment": comment or "", **dates(ledger, when)}
+    ledger.transition(item.id, item.status, new, by, action + _on(when, ledger), comment, data)
     return ledger.item(item.id)
 
 
@@ -68,27 +70,80 @@ def _check_unblock(item: Item, codes: frozenset[str], comment: str | None) -> No
         _refuse(f"{item.id} 无法提取文字（NO_TEXT），审核通过前须人工核对原件：请用 --comment 写明人工核对结论。")
 
 
+# ------------------------------------------------------------------ decision dates
+def decided(ledger: Ledger, item: Item, when: When | None) -> When:
+    """The date a decision was made (--date), checked: not in the future, not before the item existed,
+    not before the previous step of the current version. None means now."""
+    now = ledger.clock.now()
+    if when is None:
+        return When(now.date(), now)
+    shown = when.iso.replace("T", " ")
+    if when.day > now.date() or (when.at is not None and when.at > now):
+        _refuse(f"日期 {shown} 晚于现在（{now.strftime('%Y-%m-%d %H:%M')}），不能记录尚未发生的决定。")
+    zone = ledger.clock.tz.key
+    created = local_day(item.created, zone)
+    if created and when.day < created:
+        _refuse(f"日期 {shown} 早于事项 {item.id} 的登记日期（{created.isoformat()}），请核对会议日期。")
+    prev = previous_step(ledger, item)
+    if prev:
+        label, iso = prev
+        day = local_day(iso, zone)
+        later = when.at is not None and len(iso) > 10 and day == when.day and when.at < _aware(iso, ledger)
+        if day and (when.day < day or later):
+            _refuse(f"日期 {shown} 早于上一步“{label}”的日期（{iso[:16].replace('T', ' ')}），请核对会议日期。")
+    return when
+
+
+def _aware(iso: str, ledger: Ledger):
+    from datetime import datetime
+
+    t = datetime.fromisoformat(iso)
+    return t if t.tzinfo else t.replace(tzinfo=ledger.clock.tz)
+
+
+STEP_NAMES = {"version": "收到文稿", "review": "审核", "predisclose": "预公开", "publish": "公开", "close": "办结"}
+
+
+def previous_step(ledger: Ledger, item: Item) -> tuple[str, str] | None:
+    """(name, ISO date) of the latest dated step of the current version (its receipt counts)."""
+    fs = facts(ledger, item)
+    dated = [f for f in fs if f.get("kind") in STEP_NAMES and (f.get("date") or f.get("start"))]
+    if dated:
+        f = dated[-1]
+        return STEP_NAMES[f["kind"]], f.get("date") or f["start"]
+    received = ledger.version_received(item.id, item.version)
+    return ("收到文稿", received) if received else None
+
+
+def dates(ledger: Ledger, when: When) -> dict:
+    """What an event keeps: the decision's date and when it was entered."""
+    return {"date": when.iso, "entered": ledger.clock.stamp()}
+
+
+def _on(when: When, ledger: Ledger) -> str:
+    return "" if when.day == ledger.clock.today() else f"（{when.day.isoformat()} 决定）"
+
+
+def decision_day(f: dict) -> date | None:
+    iso = f.get("date") or f.get("start")
+    return date.fromisoformat(iso[:10]) if iso else None
+
+
 # ------------------------------------------------------------------ pre-disclosure
-def add_working_days(start: date, days: int) -> date:
-    d, left = start, days
-    while left > 0:
-        d += timedelta(days=1)
-        if d.weekday() < 5:
-            left -= 1
-    return d
-
-
-def predisclose(ledger: Ledger, item_id: str, days: int, by: str, today: date | None = None) -> Item:
+def predisclose(ledger: Ledger, item_id: str, days: int, by: str, cal: WorkCalendar,
+                when: When | None = None) -> Item:
     item = ledger.item(item_id)
-    today = today or date.today()
     if days < 1:
         raise UsageError("预公开天数须至少为 1 个工作日。")
     if item.status != "approved":
         _refuse(f"{item.id} 当前状态为“{STATUS_NAMES[item.status]}”；只有审核通过的事项才能预公开。")
-    end = add_working_days(today, days)
-    data = {"kind": "predisclose", "start": today.isoformat(), "end": end.isoformat(), "days": days}
+    when = decided(ledger, item, when)
+    start = when.day
+    end = cal.add(start, days)
+    data = {"kind": "predisclose", "start": start.isoformat(), "end": end.isoformat(), "days": days,
+            **dates(ledger, when)}
     ledger.transition(item.id, "approved", "predisclosed", by, f"预公开，征求意见 {days} 个工作日",
-                      f"{today.isoformat()} 至 {end.isoformat()}", data)
+                      f"{start.isoformat()} 至 {end.isoformat()}", data)
     return ledger.item(item.id)
 
 
@@ -99,14 +154,14 @@ def predisclose_period(ledger: Ledger, item: Item) -> dict | None:
 
 # ------------------------------------------------------------------ publication
 def publish(ledger: Ledger, item_id: str, scope: str, by: str, redacted: Path | None,
-            today: date | None = None) -> Item:
+            when: When | None = None) -> Item:
     """`redacted` is the current version's 公开稿 if one exists (the caller looks it up on disk)."""
     item = ledger.item(item_id)
-    today = today or date.today()
     if scope not in SCOPE_NAMES:
         raise UsageError("--scope 只能是 inside（党内）或 outside（党外）。")
     fs = facts(ledger, item)
-    _check_publishable(ledger, item, fs, today)
+    _check_publishable(ledger, item, fs, (when.day if when else ledger.clock.today()))
+    when = decided(ledger, item, when)
     codes = item.report.codes
     if scope == "inside":
         if item.status == "disclosed_inside":
@@ -118,8 +173,8 @@ def publish(ledger: Ledger, item_id: str, scope: str, by: str, redacted: Path | 
         if codes & set(PII_CODES) and not (redacted and redacted.is_file()):
             _refuse(f"{item.id} 含有个人信息，只能用脱敏后的公开稿对外公开；请先生成公开稿（gongkai generate forms --item {item.id}）。")
         new = "disclosed"
-    data = {"kind": "publish", "scope": scope, "date": today.isoformat(), "redacted": str(redacted or "")}
-    ledger.transition(item.id, item.status, new, by, f"{SCOPE_NAMES[scope]}公开", None, data)
+    data = {"kind": "publish", "scope": scope, "redacted": str(redacted or ""), **dates(ledger, when)}
+    ledger.transition(item.id, item.status, new, by, f"{SCOPE_NAMES[scope]}公开" + _on(when, ledger), None, data)
     return ledger.item(item.id)
 
 
@@ -143,32 +198,33 @@ def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) 
 
 
 # ------------------------------------------------------------------ closing
-def close(ledger: Ledger, item_id: str, by: str) -> Item:
+def close(ledger: Ledger, item_id: str, by: str, when: When | None = None) -> Item:
     item = ledger.item(item_id)
     if item.status not in ("disclosed", "disclosed_inside"):
         _refuse(f"{item.id} 当前状态为“{STATUS_NAMES[item.status]}”；只有已公开的事项才能办结。")
     open_fb = [f.id for f in ledger.feedback(item_id=item.id) if not f.answer]
     if open_fb:
         _refuse(f"{item.id} 还有 {len(open_fb)} 条意见未答复（{'、'.join(open_fb)}），答复后才能办结。")
-    ledger.transition(item.id, item.status, "closed", by, "办结", None, {"kind": "close"})
+    when = decided(ledger, item, when)
+    ledger.transition(item.id, item.status, "closed", by, "办结" + _on(when, ledger), None,
+                      {"kind": "close", **dates(ledger, when)})
     return ledger.item(item.id)
 
 
 # ------------------------------------------------------------------ time limits
 def due_date(kind: str | None, report_due: str | None, received: date, temporary_days: int,
-             phase_days: int) -> str:
+             phase_days: int, cal: WorkCalendar) -> str:
+    """临时性 work: N working days (China's calendar) after receipt; 阶段性: N calendar days; 规定性: the
+    quarter's end (unless the draft names its own)."""
     if report_due:
         return report_due
     if kind == "phase":
         return (received + timedelta(days=phase_days)).isoformat()
     if kind == "periodic":
-        q_end = ((received.month - 1) // 3 + 1) * 3
-        nxt = date(received.year + (q_end == 12), q_end % 12 + 1, 1)
-        return (nxt - timedelta(days=1)).isoformat()
-    return add_working_days(received, temporary_days).isoformat()
+        return quarter_end(received).isoformat()
+    return cal.add(received, temporary_days).isoformat()
 
 
-def is_overdue(item: Item, today: date | None = None) -> bool:
-    today = today or date.today()
+def is_overdue(item: Item, today: date) -> bool:
     return bool(item.due) and item.status in ("received", "approved", "predisclosed", "returned") \
         and date.fromisoformat(item.due) < today

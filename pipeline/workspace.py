@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .workdays import WorkCalendar, calendar_from
 
 CONFIG_NAME = "gongkai.toml"
 
@@ -31,6 +32,11 @@ liaison = "章晓鸣"                         # 办公室主任兼联络员
 temporary_days = 5        # 临时性工作：收文后 N 个工作日内公开
 phase_days = 30           # 阶段性工作：阶段结束后 N 日内公开（无法确定阶段结束时自收文起算）
 predisclose_days = 5      # 预公开（公示）默认天数（工作日）
+
+[calendar]                                 # 工作日按国务院办公厅节假日安排（含调休上班日）计算
+zone = "Asia/Shanghai"    # 办公室所在时区：事项编号的年份、季度、期限都按这个时区的日期
+holidays = []             # 程序尚无数据的年份：补充放假日，如 ["2027-01-01"]
+workdays = []             # 补充调休上班日（周六、周日上班），如 ["2027-02-06"]
 
 [folders]
 inbox = "inbox"
@@ -78,6 +84,7 @@ class Settings:
     stable_seconds: float
     rescan_seconds: float
     polling: str
+    calendar: WorkCalendar = WorkCalendar()
 
     @property
     def db(self) -> Path:
@@ -155,6 +162,7 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             stable_seconds=float(watch.get("stable_seconds", 2.0)),
             rescan_seconds=float(watch.get("rescan_seconds", 30)),
             polling=str(watch.get("polling", "auto")).lower(),
+            calendar=calendar_from(d.get("calendar", {})),
         )
     except (TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"配置文件 {CONFIG_NAME} 的取值有误（{e}）；请对照 gongkai init 生成的样例修改。") from e

@@ -24,11 +24,12 @@ import openpyxl
 import pytest
 
 from doc_helpers import (cn, docx_text, mask, other_parts, pii_draft, predisclosure_period,
-                         publications, remnants, strict_parts, this_quarter, xml_parts)
+                         publications, remnants, strict_parts, xml_parts)
 from fixtures import APPLICATION, application_form
 from pipeline import api
 from pipeline.api import open_session
 from pipeline.render import PACKAGED_TEMPLATES, TEMPLATE_KEYS
+from pipeline.workdays import Clock
 from pipeline.workspace import init_workspace, load_workspace
 from wf_helpers import PII_ID, PII_PHONE, WsCli, db_rows, draft, is_chinese, numbered_draft, sha256, status_of
 
@@ -61,6 +62,12 @@ assert len(LONG_TITLE) == 200
 # feedback register: one row for the official document (by 发文字号), one hostile row for h_xml
 FB_OFFICIAL = ("建议把机关食堂晚餐供应时间延长到十九点。", "已采纳，自下月起晚餐供应延长至十九点。", "王芳")
 FB_HOSTILE = ("通知中“A&B<c>”的写法看不懂，{{ 名单 }}指什么？", "感谢指正，{% 已更正 %}为“甲和乙”。<完>", "张明")
+
+# fixed clocks: drafts arrive on Monday 2026-11-02, the liaison enters everything on Monday 2026-11-30
+INGESTED = Clock(fixed=datetime(2026, 11, 2, 9, 0))
+NOW = Clock(fixed=datetime(2026, 11, 30, 10, 0))
+QUARTER, Q_START, Q_END = "2026Q4", date(2026, 10, 1), date(2026, 12, 31)
+REVIEWED = "2026-11-03"  # the 党组 meeting that approved them
 
 KEYED = ("official", "pii", "escalate", "pre", "app")
 IDLE = ("idle1", "idle2", "app2")  # left at 已登记待审核
@@ -141,7 +148,7 @@ def built(tmp_path_factory) -> Built:
     for key, path in sources.items():
         shutil.copy2(path, settings.inbox / f"{key}.docx")
 
-    with open_session(settings) as s:
+    with open_session(settings, clock=INGESTED) as s:
         outcomes = api.run_ingest(s)
     assert all(o.kind == "recorded" for o in outcomes), [(o.file, o.kind, o.message) for o in outcomes]
     ids = {Path(o.file).stem: o.item_id for o in outcomes}
@@ -153,23 +160,21 @@ def built(tmp_path_factory) -> Built:
         form = next(settings.outbox.glob(f"{item_id}_*/{item_id}_党务公开审批表.docx"))
         before[key] = shutil.copy2(form, base / f"before_{key}.docx")
 
-    cli = WsCli(settings.root)
+    cli = WsCli(settings.root, NOW)
     for key in (*KEYED, *HOSTILE):
-        ok(cli("review", ids[key], "--approve", "--by", REVIEWER))
-    ok(cli("review", ids["escalate"], "--approve", "--by", DISTRICT, "--level", "district"))
-    ok(cli("predisclose", ids["pre"], "--days", "1", "--by", LIAISON))
-    end = date.fromisoformat(predisclosure_period(settings.root, ids["pre"])["end"])
-    with open_session(settings) as s:  # the CLI publishes 'today', which is still inside the period
-        api.publish(s, ids["pre"], "inside", LIAISON, end + timedelta(days=1))
+        ok(cli("review", ids[key], "--approve", "--by", REVIEWER, "--date", REVIEWED))
+    ok(cli("review", ids["escalate"], "--approve", "--by", DISTRICT, "--level", "district", "--date", "2026-11-04"))
+    ok(cli("predisclose", ids["pre"], "--days", "1", "--by", LIAISON, "--date", "2026-11-04"))
+    ok(cli("publish", ids["pre"], "--scope", "inside", "--by", LIAISON, "--date", "2026-11-06"))
     for key in ("official", "pii", "escalate", "app", *HOSTILE):
         ok(cli("publish", ids[key], "--scope", "inside"))
     for key in ("official", "pii", "h_xml"):
         ok(cli("publish", ids[key], "--scope", "outside"))
 
-    today = datetime.combine(date.today(), datetime.min.time())
+    received = datetime(2026, 11, 10)
     register = write_register(base / "意见登记表.xlsx", [
-        ("1", today, "意见箱", FB_OFFICIAL[2], None, "青科党〔2023〕30号", FB_OFFICIAL[0]),
-        ("2", today, "监督电话", FB_HOSTILE[2], None, "青科党〔2023〕61号", FB_HOSTILE[0]),
+        ("1", received, "意见箱", FB_OFFICIAL[2], None, "青科党〔2023〕30号", FB_OFFICIAL[0]),
+        ("2", received, "监督电话", FB_HOSTILE[2], None, "青科党〔2023〕61号", FB_HOSTILE[0]),
     ])
     out = ok(cli("feedback", "import", register))
     assert "新增 2 条意见" in out and "无法自动关联" not in out, out
@@ -181,7 +186,7 @@ def built(tmp_path_factory) -> Built:
     ok(cli("close", ids["official"]))
     ok(cli("close", ids["h_xml"]))
 
-    quarter = this_quarter()[0]
+    quarter = QUARTER
     out = ok(cli("generate", "report", "--quarter", quarter))
     assert "共生成 2 个文件" in out, out
     return Built(settings.root, ids, titles, before, sources, feedback, quarter)
@@ -309,7 +314,7 @@ def test_documents_are_filled_from_the_ledger_and_the_config(built: Built) -> No
     # feedback: the response and the results carry content, answer, person and who answered
     folder = built.folder("official")
     response = docx_text(folder / f"{built.feedback['official']}_意见反馈答复单.docx")
-    for value in (*FB_OFFICIAL, LIAISON, built.feedback["official"], cn(date.today().isoformat())):
+    for value in (*FB_OFFICIAL, LIAISON, built.feedback["official"], "2026年11月30日"):
         assert value in response, value
     results = text("official", "处理结果公开.docx")
     assert FB_OFFICIAL[0] in results and FB_OFFICIAL[1] in results
@@ -317,13 +322,11 @@ def test_documents_are_filled_from_the_ledger_and_the_config(built: Built) -> No
     assert FB_HOSTILE[0] in hostile and FB_HOSTILE[1] in hostile
 
     # quarterly report
-    q, _, _ = this_quarter()
-    report = docx_text(built.outbox / "季度汇报" / f"{q}_季度党务公开情况汇报.docx")
-    year, n = int(q[:4]), int(q[-1])
-    assert ORG in report and f"{year}年第{'一二三四'[n - 1]}季度" in report
+    report = docx_text(built.outbox / "季度汇报" / f"{QUARTER}_季度党务公开情况汇报.docx")
+    assert ORG in report and "2026年第四季度" in report
     for item_id, _, day in publications(built.root):
-        if this_quarter()[1] <= date.fromisoformat(day) <= this_quarter()[2]:
-            assert item_id in report
+        assert Q_START <= date.fromisoformat(day[:10]) <= Q_END
+        assert item_id in report
     assert f"共办理党务公开事项{len(built.ids)}项" in report
 
 
@@ -353,7 +356,7 @@ def test_approval_form_boxes_before_and_after_review(built: Built) -> None:
         assert REVIEWER not in text and DISTRICT not in text and "同意" not in text, key
         assert "组长签字：" in bureau and "年　　月　　日" in bureau and "同意" not in bureau
 
-    today = cn(date.today().isoformat())
+    today = "2026年11月3日"  # the meeting's date given with --date, not the day it was entered
     for key in (*KEYED, *HOSTILE):
         rows = form_rows(built.file(key, "党务公开审批表.docx"))
         bureau, district = box(rows, "bureau"), box(rows, "district")
@@ -415,13 +418,13 @@ def test_redacted_copy_masks_every_number_and_keeps_everything_else(built: Built
 
 # ============================================================================ 5. the catalogue
 def test_catalogue_has_a_header_and_a_row_per_publication_formulas_stay_text(built: Built) -> None:
-    q, start, end = this_quarter()
+    q, start, end = QUARTER, Q_START, Q_END
     path = built.outbox / "季度汇报" / f"{q}_党务公开目录.xlsx"
     wb = openpyxl.load_workbook(path)
     sheet = wb.active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["序号", "事项编号", "标题", "发文字号", "内容类别", "公开范围", "公开日期", "原文件"]
-    published = [(i, d) for i, _, d in publications(built.root) if start <= date.fromisoformat(d) <= end]
+    published = [(i, d) for i, _, d in publications(built.root) if start <= date.fromisoformat(d[:10]) <= end]
     assert len(rows) - 1 == len(published)  # one row for each publication (an item public inside and outside: two)
     assert {r[1] for r in rows[1:]} == {i for i, _ in published}
     assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))
@@ -484,7 +487,7 @@ def test_generate_forms_for_received_items_replaces_files_atomically(built: Buil
     listing = outbox_listing(root)
     others = {p: sha256(p) for p in (root / "outbox").rglob("*") if p.is_file() and p not in targets}
 
-    out = ok(WsCli(root)("generate", "forms", "--status", "received"))
+    out = ok(WsCli(root, NOW)("generate", "forms", "--status", "received"))
     printed = {Path(line.strip()) for line in out.splitlines() if line.startswith("  ")}
     assert printed == {p for p in targets if p.suffix == ".docx"}
     assert f"共生成 {len(received)} 个文件" in out
@@ -501,7 +504,7 @@ def test_generate_forms_for_received_items_replaces_files_atomically(built: Buil
 
 def test_generate_notices_and_responses_rewrite_the_same_files(built: Built, tmp_path: Path) -> None:
     root = copy_ws(built, tmp_path)
-    cli = WsCli(root)
+    cli = WsCli(root, NOW)
     listing = outbox_listing(root)
     before = {p: docx_text(p) for p in (root / "outbox").rglob("*.docx")}
 
@@ -524,7 +527,7 @@ def test_generate_notices_and_responses_rewrite_the_same_files(built: Built, tmp
 
 def test_generate_forms_with_two_workers_gives_the_same_files(built: Built, tmp_path: Path) -> None:
     root = copy_ws(built, tmp_path)
-    cli = WsCli(root)
+    cli = WsCli(root, NOW)
     listing = outbox_listing(root)
 
     def run(*extra: str) -> tuple[set[Path], dict[Path, str]]:
@@ -545,7 +548,7 @@ def test_generate_forms_with_two_workers_gives_the_same_files(built: Built, tmp_
 
 # ============================================================================ 8. templates check
 def test_templates_check_lists_the_six_templates_and_their_variables(built: Built) -> None:
-    result = WsCli(built.root)("templates", "check")
+    result = WsCli(built.root, NOW)("templates", "check")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if line.startswith(("✓", "✗"))]
@@ -579,7 +582,7 @@ def nonsense_template(folder: Path, name: str = "审批表") -> Path:
 def test_templates_check_names_an_unknown_variable(built: Built, tmp_path: Path) -> None:
     root = copy_ws(built, tmp_path)
     nonsense_template(root / "templates")
-    result = WsCli(root)("templates", "check")
+    result = WsCli(root, NOW)("templates", "check")
     assert result.exit_code == 7, result.output
     problem = [line for line in result.stdout.splitlines() if "问题：" in line]
     assert len(problem) == 1 and "nonsense" in problem[0] and "未知变量" in problem[0] and "审批表.docx" in problem[0]
@@ -589,7 +592,7 @@ def test_templates_check_names_an_unknown_variable(built: Built, tmp_path: Path)
     # rendering with it fails the same way, in Chinese, and leaves the existing 审批表 alone
     form = next((root / "outbox").glob(f"{built.ids['official']}_*/*审批表.docx"))
     digest = sha256(form)
-    result = WsCli(root)("generate", "forms", "--item", built.ids["official"])
+    result = WsCli(root, NOW)("generate", "forms", "--item", built.ids["official"])
     assert result.exit_code == 7, result.output
     error = error_line(result)
     assert "nonsense" in error and "审批表.docx" in error and is_chinese(error)
@@ -600,7 +603,7 @@ def test_a_workspace_template_that_is_not_a_docx(built: Built, tmp_path: Path) -
     root = copy_ws(built, tmp_path)
     (root / "templates").mkdir()
     (root / "templates" / "公开公告.docx").write_text("这不是 Word 文件，是记事本保存的文字。", encoding="utf-8")
-    result = WsCli(root)("templates", "check")
+    result = WsCli(root, NOW)("templates", "check")
     assert result.exit_code == 7, result.output
     problem = [line for line in result.stdout.splitlines() if "问题：" in line]
     assert len(problem) == 1 and "公开公告.docx" in problem[0] and "无法读取模板" in problem[0]
@@ -609,7 +612,7 @@ def test_a_workspace_template_that_is_not_a_docx(built: Built, tmp_path: Path) -
     item_id = built.ids["pii"]
     notices = sorted((root / "outbox").glob(f"{item_id}_*/*公告*.docx"))
     digests = [sha256(p) for p in notices]
-    result = WsCli(root)("generate", "notices", "--item", item_id)
+    result = WsCli(root, NOW)("generate", "notices", "--item", item_id)
     assert result.exit_code == 7, result.output
     error = error_line(result)
     assert "公开公告.docx" in error and is_chinese(error)
@@ -619,7 +622,7 @@ def test_a_workspace_template_that_is_not_a_docx(built: Built, tmp_path: Path) -
 
 # ============================================================================ 9. bad quarter
 def test_report_with_an_impossible_quarter_is_a_usage_error(built: Built) -> None:
-    result = WsCli(built.root)("generate", "report", "--quarter", "2023Q5")
+    result = WsCli(built.root, NOW)("generate", "report", "--quarter", "2023Q5")
     assert result.exit_code == 2, result.output
     error = error_line(result)
     assert "季度" in error and "2023Q5" in error and is_chinese(error)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from pipeline import api, workflow
 from pipeline.api import open_session
 from pipeline.errors import WorkflowError
+from pipeline.workdays import Clock, When
 from pipeline.workspace import init_workspace, load_workspace
 from wf_helpers import (PII_ID, PII_PHONE, WsCli, db_rows, docx_text, draft, event_count, image_pdf, is_chinese,
                         item_dir, one, snapshot, status_of)
@@ -21,6 +22,9 @@ from wf_helpers import (PII_ID, PII_PHONE, WsCli, db_rows, docx_text, draft, eve
 KINDS = ("plain", "secret", "not_public", "pii", "inside_first", "pre_disclose", "escalate", "no_text")
 REVIEWER = "陈先荣"
 DISTRICT = "区组长李立"
+# fixed clocks: the drafts arrive on Monday 2026-11-02, the actions are entered on Monday 2026-11-30
+INGESTED = Clock(fixed=datetime(2026, 11, 2, 9, 0))
+NOW = Clock(fixed=datetime(2026, 11, 30, 10, 0))
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,7 @@ def template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             image_pdf(settings.inbox / "扫描件.pdf")
         else:
             draft(settings.inbox / f"{kind}.docx", kind)
-    with open_session(settings) as s:
+    with open_session(settings, clock=INGESTED) as s:
         outcomes = api.run_ingest(s)
     ids = {Path(o.file).stem if o.file != "扫描件.pdf" else "no_text": o.item_id for o in outcomes}
     assert set(ids) == set(KINDS) and all(ids.values())
@@ -54,7 +58,7 @@ def mode(request) -> str:
 
 
 def do(settings, fn, *args, **kw):
-    with open_session(settings) as s:
+    with open_session(settings, clock=NOW) as s:
         return fn(s, *args, **kw)
 
 
@@ -66,7 +70,7 @@ def refused(settings, mode: str, item_id: str, call, cli_args: list[str]) -> str
             do(settings, call)
         msg = e.value.message
     else:
-        r = WsCli(settings.root)(*cli_args)
+        r = WsCli(settings.root, NOW)(*cli_args)
         assert r.exit_code == 4, (r.exit_code, r.output)
         assert r.stderr.startswith("错误："), r.stderr
         msg = r.stderr
@@ -75,12 +79,14 @@ def refused(settings, mode: str, item_id: str, call, cli_args: list[str]) -> str
     return msg
 
 
-def approve(settings, item_id: str, level: str = "bureau", comment: str | None = None, by: str = REVIEWER):
-    return do(settings, api.review, item_id, True, by, level, comment)
+def approve(settings, item_id: str, level: str = "bureau", comment: str | None = None, by: str = REVIEWER,
+            day: date = date(2026, 11, 3)):
+    """Approved at a meeting on Tuesday 2026-11-03 (entered on NOW)."""
+    return do(settings, api.review, item_id, True, by, level, comment, When(day))
 
 
-def publish(settings, item_id: str, scope: str, today: date | None = None):
-    return do(settings, api.publish, item_id, scope, "章晓鸣", today)
+def publish(settings, item_id: str, scope: str, day: date | None = None):
+    return do(settings, api.publish, item_id, scope, "章晓鸣", When(day) if day else None)
 
 
 def add_feedback(settings, item_id: str, content: str) -> str:
@@ -124,7 +130,7 @@ def test_no_text_item_needs_a_manual_check_note(ws, mode) -> None:
     if mode == "api":
         assert approve(settings, item, comment=note).status == "approved"
     else:
-        r = WsCli(settings.root)("review", item, "--approve", "--by", REVIEWER, "--comment", note)
+        r = WsCli(settings.root, NOW)("review", item, "--approve", "--by", REVIEWER, "--comment", note)
         assert r.exit_code == 0, r.output
     assert status_of(settings.root, item) == "approved"
     last = db_rows(settings.root, "SELECT actor, from_state, to_state, comment FROM events WHERE item_id=? "
@@ -152,7 +158,7 @@ def test_pre_disclose_item_must_be_predisclosed_first(ws, mode) -> None:
     item = ids["pre_disclose"]
     approve(settings, item)
     for scope in ("inside", "outside"):
-        msg = refused(settings, mode, item, lambda s: api.publish(s, item, scope, "章晓鸣", date.today() + timedelta(60)),
+        msg = refused(settings, mode, item, lambda s: api.publish(s, item, scope, "章晓鸣", When(date(2026, 11, 27))),
                       ["publish", item, "--scope", scope])
         assert "预公开" in msg
 
@@ -161,20 +167,21 @@ def test_no_publication_during_the_predisclosure_period(ws, mode) -> None:
     settings, ids = ws
     item = ids["pre_disclose"]
     approve(settings, item)
-    assert do(settings, api.predisclose, item, 3, "章晓鸣").status == "predisclosed"
+    # decided on Tuesday 2026-11-03: three working days are 11-04, 11-05, 11-06
+    assert do(settings, api.predisclose, item, 3, "章晓鸣", When(date(2026, 11, 3))).status == "predisclosed"
     period = json.loads(db_rows(settings.root, "SELECT data FROM events WHERE item_id=? AND action LIKE '预公开%'",
                                 (item,))[0][0])
-    start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
-    assert end == workflow.add_working_days(start, 3) and period["days"] == 3
+    assert (period["start"], period["end"], period["days"]) == ("2026-11-03", "2026-11-06", 3)
+    start, end = date(2026, 11, 3), date(2026, 11, 6)
 
     if mode == "api":
-        for today in (start, end):  # the last day still belongs to the period
-            msg = refused(settings, mode, item, lambda s: api.publish(s, item, "inside", "章晓鸣", today), [])
+        for day in (start, end):  # the last day still belongs to the period
+            msg = refused(settings, mode, item, lambda s: api.publish(s, item, "inside", "章晓鸣", When(day)), [])
             assert end.isoformat() in msg
-    else:  # the CLI publishes 'today', which is inside the period
-        msg = refused(settings, mode, item, None, ["publish", item, "--scope", "inside"])
+    else:
+        msg = refused(settings, mode, item, None, ["publish", item, "--scope", "inside", "--date", "2026-11-06"])
         assert end.isoformat() in msg
-    assert publish(settings, item, "inside", end + timedelta(days=1)).status == "disclosed_inside"
+    assert publish(settings, item, "inside", date(2026, 11, 9)).status == "disclosed_inside"
 
 
 def test_escalate_item_needs_the_district_group(ws, mode) -> None:
@@ -191,7 +198,7 @@ def test_escalate_item_needs_the_district_group(ws, mode) -> None:
     if mode == "api":
         approve(settings, item, "district", by=DISTRICT)
     else:
-        r = WsCli(settings.root)("review", item, "--level", "district", "--approve", "--by", DISTRICT)
+        r = WsCli(settings.root, NOW)("review", item, "--level", "district", "--approve", "--by", DISTRICT)
         assert r.exit_code == 0, r.output
     assert status_of(settings.root, item) == "approved"
     form = docx_text(one(item_dir(settings.root, item), "*审批表*.docx"))
@@ -240,7 +247,7 @@ def test_pii_refusal_advice_restores_the_redacted_copy(ws) -> None:
     with pytest.raises(WorkflowError) as e:
         publish(settings, item, "outside")
     assert f"gongkai generate forms --item {item}" in e.value.message
-    r = WsCli(settings.root)("generate", "forms", "--item", item)
+    r = WsCli(settings.root, NOW)("generate", "forms", "--item", item)
     assert r.exit_code == 0, r.output
     one(item_dir(settings.root, item), "*公开稿*.docx")
     assert publish(settings, item, "outside").status == "disclosed"
@@ -312,16 +319,16 @@ def test_happy_path_through_the_api(ws, tmp_path: Path) -> None:
     # review: the approval form is regenerated with the reviewer's name and opinion
     assert approve(settings, item, comment="同意预公开").status == "approved"
     text = docx_text(form)
-    reviewed = json.loads(db_rows(root, "SELECT data FROM events WHERE item_id=? AND action LIKE '%审核通过'",
+    reviewed = json.loads(db_rows(root, "SELECT data FROM events WHERE item_id=? AND action LIKE '%审核通过%'",
                                   (item,))[0][0])
     assert REVIEWER in text and "同意公开。同意预公开" in text and cn(date.fromisoformat(reviewed["date"])) in text
 
     # pre-disclosure notice with the period and the feedback channels
-    assert do(settings, api.predisclose, item, 5, "章晓鸣").status == "predisclosed"
+    assert do(settings, api.predisclose, item, 5, "章晓鸣", When(date(2026, 11, 10))).status == "predisclosed"
     period = json.loads(db_rows(root, "SELECT data FROM events WHERE item_id=? AND action LIKE '预公开%'",
                                 (item,))[0][0])
     start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
-    assert end == workflow.add_working_days(start, 5)
+    assert (start, end) == (date(2026, 11, 10), date(2026, 11, 17))
     notice = docx_text(one(folder, "*预公开公示*.docx"))
     assert "关于机关考勤制度的征求意见稿" in notice
     assert cn(start) in notice and cn(end) in notice
@@ -371,7 +378,7 @@ def test_happy_path_through_the_api(ws, tmp_path: Path) -> None:
 
 def test_happy_path_through_the_cli(ws, tmp_path: Path) -> None:
     settings, ids = ws
-    cli = WsCli(settings.root)
+    cli = WsCli(settings.root, NOW)
     item = ids["inside_first"]
     folder = item_dir(settings.root, item)
 
@@ -490,7 +497,7 @@ def test_unknown_item_is_not_found(ws, mode) -> None:
         with pytest.raises(NotFoundError):
             do(settings, api.publish, "GK-1999-0001", "inside", "章晓鸣")
     else:
-        r = WsCli(settings.root)("publish", "GK-1999-0001", "--scope", "inside")
+        r = WsCli(settings.root, NOW)("publish", "GK-1999-0001", "--scope", "inside")
         assert r.exit_code == 5 and "GK-1999-0001" in r.stderr
 
 
@@ -506,5 +513,5 @@ def test_withdrawn_district_approval_of_an_earlier_version_does_not_count(ws, tm
           body=["本事项属于特别重大事项，报区党务公开领导小组审核。", "已按区党务公开领导小组意见补充论证。"])
     (outcome,) = do(settings, api.run_ingest)
     assert (outcome.kind, outcome.item_id) == ("version", item)
-    approve(settings, item)
+    approve(settings, item, day=date(2026, 11, 30))  # the revised draft came in on NOW's day
     refused(settings, "api", item, lambda s: api.publish(s, item, "inside", "章晓鸣"), [])

@@ -142,17 +142,18 @@ def event_count(root: Path, item_id: str) -> int:
 class WsCli:
     """`gongkai --workspace ROOT …` in-process through click's CliRunner."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, clock=None) -> None:
         from click.testing import CliRunner
 
         self.root = root
+        self.clock = clock  # a pipeline.workdays.Clock with a fixed 'now', handed to the CLI as its obj
         self.runner = CliRunner()
 
     def __call__(self, *args: str | Path):
         from cli import cli
 
         return self.runner.invoke(cli, ["--workspace", str(self.root), *[str(a) for a in args]],
-                                  catch_exceptions=False)
+                                  catch_exceptions=False, obj=self.clock)
 
 
 def run_gongkai(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
