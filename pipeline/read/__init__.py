@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Draft
-from .sniff import Limits, is_ignorable, sha256_of, sniff
+from .limits import Limits
+from .sniff import is_ignorable, sha256_of, sniff
 
 __all__ = ["Limits", "read_draft", "is_ignorable", "sha256_of"]
 SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture: the pictures are the content
@@ -25,7 +26,7 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
         digest = sha256 or sha256_of(path)
         if digest in _RECENT:
             return replace(_RECENT[digest], path=str(path))
-        draft = _read(path, kind, digest, limits)
+        draft = bounded(_read(path, kind, digest, limits), limits)
         _RECENT[digest] = draft
         while len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
@@ -40,12 +41,22 @@ def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
     if kind == "docx":
         from .docx import read_docx_text
 
-        doc = read_docx_text(path)
+        doc = read_docx_text(path, limits)
         return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc))
     from .pdf import read_pdf
 
     pdf = read_pdf(path, limits.max_pages)
     return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason)
+
+
+def bounded(draft: Draft, limits: Limits) -> Draft:
+    """A draft longer than any real one (millions of one-character paragraphs) is refused, never checked."""
+    chars = sum(len(b.text) for b in draft.blocks)
+    if len(draft.blocks) > limits.max_paragraphs or chars > limits.max_chars:
+        raise InputError(
+            f"文稿过长（{len(draft.blocks):,} 段、{chars:,} 字，上限 {limits.max_paragraphs:,} 段、{limits.max_chars:,} 字），"
+            "疑似异常文件，未检查；请确认来源，或拆分成几个文件后再放入。", "TOO_LARGE")
+    return draft
 
 
 def _docx_no_text(doc) -> str | None:

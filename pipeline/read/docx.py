@@ -2,6 +2,7 @@
 text boxes included, then headers and footers."""
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Block
 from .docx_style import Look
+from .limits import Limits
+from .safezip import SafeZip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TXBX = W + "txbxContent"
@@ -35,18 +38,23 @@ class DocxText:
     page_pictures: int  # pictures in the body large enough to be a scanned page
 
 
-def read_docx(path: Path) -> tuple[tuple[Block, ...], str | None]:
+def read_docx(path: Path, limits: Limits | None = None) -> tuple[tuple[Block, ...], str | None]:
     """Return (blocks, core-properties title)."""
-    text = read_docx_text(path)
+    text = read_docx_text(path, limits)
     return text.blocks, text.title
 
 
-def read_docx_text(path: Path) -> DocxText:
+def read_docx_text(path: Path, limits: Limits | None = None) -> DocxText:
     import docx  # deferred: python-docx import costs ~100 ms and the CLI may not need it
     from docx.opc.exceptions import PackageNotFoundError
 
+    # python-docx inflates every part in one call and trusts the sizes: it only sees the bytes once the
+    # safe zip layer has inflated each part under the caps (the same bytes: nothing can change between)
+    data = path.read_bytes()
+    with SafeZip(data, limits or Limits()) as z:
+        z.validate()
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as e:
         raise InputError(
             "Word 文件内容损坏，无法打开；请在 Word 中打开原稿，另存为新的 .docx 后重新放入。", "CORRUPT"

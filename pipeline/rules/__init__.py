@@ -122,15 +122,9 @@ def _merge_keyed(base: list[dict], over: list[dict], ident: str) -> list[dict]:
 
 def _build(d: dict[str, Any], source: str) -> Rules:
     lim, sec, npub, app = d["limits"], d["secret"], d["not_public"], d["application"]
-    mb = 1024 * 1024
     return Rules(
         source=source,
-        limits=Limits(
-            max_bytes=int(lim["max_mb"] * mb),
-            max_unzipped_bytes=int(lim["max_unzipped_mb"] * mb),
-            max_zip_entries=int(lim["max_zip_entries"]),
-            max_pages=int(lim["max_pages"]),
-        ),
+        limits=_limits(lim),
         severity=dict(d["severity"]),
         messages=dict(d["messages"]),
         secret_mark=re.compile(sec["mark"]),
@@ -160,6 +154,24 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         ),
         timing_words={k: tuple(d["timing"][k]) for k in ("periodic", "phase", "temporary")},
         temporary_days=int(d["timing"]["temporary_days"]),
+    )
+
+
+def _limits(lim: dict[str, Any]) -> Limits:
+    """[limits]; a key the office's file predates keeps its default."""
+    mb, d = 1024 * 1024, Limits()
+    return Limits(
+        max_bytes=int(lim["max_mb"] * mb),
+        max_unzipped_bytes=int(lim["max_unzipped_mb"] * mb),
+        max_zip_entries=int(lim["max_zip_entries"]),
+        max_pages=int(lim["max_pages"]),
+        max_part_bytes=int(lim.get("max_part_mb", d.max_part_bytes / mb) * mb),
+        max_xml_nodes=int(lim.get("max_xml_nodes", d.max_xml_nodes)),
+        max_paragraphs=int(lim.get("max_paragraphs", d.max_paragraphs)),
+        max_chars=int(lim.get("max_chars", d.max_chars)),
+        max_seconds=float(lim.get("max_seconds", d.max_seconds)),
+        max_page_seconds=float(lim.get("max_page_seconds", d.max_page_seconds)),
+        max_memory_bytes=int(lim.get("max_memory_mb", d.max_memory_bytes / mb) * mb),
     )
 
 
