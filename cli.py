@@ -177,12 +177,15 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
         fb = s.ledger.feedback(item_id=item.id)
         period = predisclose_period(s.ledger, item)
         today = s.ledger.clock.today()
+        signed = s.ledger.signed_forms(item.id)
     if as_json:
         d = item_json(item, is_overdue(item, today), events=True)
         d["feedback"] = [f.__dict__ for f in fb]
+        d["signed_forms"] = [{"version": f["version"], "file": f["file"], "sha256": f["sha256"],
+                              "received": f["received"], "current": f["version"] == item.version} for f in signed]
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
-        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), fb, period, today))
+        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), fb, period, today, signed))
 
 
 @cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")

@@ -125,7 +125,8 @@ def predisclose(s: Session, item_id: str, days: int | None, by: str, when: When 
 def publish(s: Session, item_id: str, scope: str, by: str, when: When | None = None) -> Item:
     item = s.ledger.item(item_id)
     redacted = documents.redacted_path(s.settings, item)
-    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, when)
+    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, when,
+                            require_signed_form=s.settings.require_signed_form)
     documents.write_notice(s.settings, s.ledger, item, scope)
     return item
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from . import documents
-from .check import check_file, check_with_summary
-from .intake import Outcome, prune_empty_dirs, display_name, settle
+from .check import check_file
+from .intake import Outcome, Read, display_name, prune_empty_dirs, read_inbox_file, settle_read
 from .model import Report
 from .read import is_ignorable
 from .rules import Rules
@@ -43,9 +43,9 @@ def _init_worker(rules: Rules) -> None:
     _WORKER_RULES = rules
 
 
-def _check_one(path: Path):
+def _read_one(path: Path) -> Read:
     assert _WORKER_RULES is not None
-    return check_with_summary(path, _WORKER_RULES)
+    return read_inbox_file(path, _WORKER_RULES)
 
 
 def _render_one(job: documents.RenderJob) -> Path:
@@ -89,8 +89,8 @@ def ingest_many(session, files: list[Path], workers: int,
             finish_renders(keep=4 * workers)
 
         todo = [f for f in files if not is_ignorable(f.name)]
-        for path, (report, summary) in bounded_map(pool, _check_one, todo, window=4 * workers):
-            outcome = settle(s.settings, s.ledger, path, report, summary, render)
+        for path, read in bounded_map(pool, _read_one, todo, window=4 * workers):
+            outcome = settle_read(s.settings, s.ledger, path, read, render)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)

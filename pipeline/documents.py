@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from . import formcode
 from .ledger import FeedbackRecord, Ledger
 from .model import Item
 from .present import TIMING_NAMES
@@ -129,14 +130,22 @@ class RenderJob:
     ctx: dict | None = None
     title: str = ""
     original: Path | None = None  # for the redacted copy
+    code: str | None = None  # the approval form's QR payload (formcode.FormCode.text)
 
 
 def run_job(job: RenderJob, rules: Rules) -> Path:
     if job.kind == "redacted":
         assert job.original is not None
         return redact_copy(job.original, job.out, rules)
+    return render_job(job)
+
+
+def render_job(job: RenderJob) -> Path:
+    """A template job: fill it, stamp the form's code on every page when it has one, write atomically."""
     assert job.template is not None and job.ctx is not None
-    return render_docx(job.template, job.ctx, job.out, title=job.title)
+    parsed = formcode.parse(job.code) if job.code else None
+    post = formcode.stamper(parsed) if parsed else None
+    return render_docx(job.template, job.ctx, job.out, title=job.title, post=post)
 
 
 def finish(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
@@ -155,13 +164,18 @@ def _write(settings: Settings, ledger: Ledger, item: Item, kind: str, template: 
 
 
 def _render_now(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
-    render_docx(job.template, job.ctx or {}, job.out, title=job.title)  # type: ignore[arg-type]
+    render_job(job)
     return finish(settings, ledger, job)
 
 
 def approval_job(settings: Settings, ledger: Ledger, item: Item) -> RenderJob:
+    """The 审批表, with its QR code (item, version, hash of the filled-in values) recorded in the ledger
+    before it is printed, so a signed scan of exactly this form is recognised when it comes back."""
     ctx = approval_context(settings, ledger, item)
-    return _job(settings, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
+    code = formcode.FormCode(ledger.workspace_id(), item.id, item.version, formcode.content_hash(ctx))
+    ledger.add_form_code(code.text, item.id, item.version)
+    job = _job(settings, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
+    return replace(job, code=code.text)
 
 
 def write_approval_form(settings: Settings, ledger: Ledger, item: Item) -> Path:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .check import check_with_summary
 from .errors import GongkaiError, WorkflowError
@@ -26,6 +26,9 @@ from .read import is_ignorable, sha256_of
 from .rules import Rules
 from .workflow import due_date
 from .workspace import Settings
+
+if TYPE_CHECKING:
+    from .signed import FormScan
 
 log = logging.getLogger("gongkai.intake")
 
@@ -76,8 +79,37 @@ def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
     known = ledger.version_by_sha(sha)
     if known is not None:
         return _duplicate(settings, ledger, path, name, known, render)
+    return settle_read(settings, ledger, path, read_inbox_file(path, rules, sha), render)
+
+
+@dataclass(frozen=True)
+class Read:
+    """What the detect and read stages made of one inbox file (picklable: a worker process makes it)."""
+
+    scan: "FormScan | None"  # the approval-form codes found on a scan (signed forms), if it could be one
+    report: Report | None = None  # the draft's check, when it is not a signed form
+    summary: str | None = None
+
+
+def read_inbox_file(path: Path, rules: Rules, sha: str | None = None) -> Read:
+    """Detect, then read and check: a scan carrying approval-form codes is a signed form, not a draft."""
+    from .signed import detect
+
+    scan = detect(path)
+    if scan is not None and scan.groups:
+        return Read(scan)
     report, summary = check_with_summary(path, rules, sha)
-    return settle(settings, ledger, path, report, summary, render)
+    return Read(scan, report, summary)
+
+
+def settle_read(settings: Settings, ledger: Ledger, path: Path, read: Read,
+                render: Callable[[Settings, Ledger, str], None] | None = None) -> Outcome:
+    from . import signed  # signed forms use this module's moves and outcomes
+
+    if read.report is None:
+        assert read.scan is not None
+        return signed.take(settings, ledger, path, read.scan)
+    return signed.noted(settle(settings, ledger, path, read.report, read.summary, render), read.scan)
 
 
 def display_name(settings: Settings, path: Path) -> str:

@@ -54,6 +54,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX items_doc_number ON items(doc_number);
     CREATE INDEX items_title_key ON items(title_key);
     """,
+    # 5: the workspace's own id (printed in form codes) and every approval-form code ever printed
+    """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT OR IGNORE INTO meta VALUES ('workspace_id', upper(hex(randomblob(4))));
+    CREATE TABLE form_codes (
+        code TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES items(id), version INTEGER NOT NULL,
+        at TEXT NOT NULL);
+    """,
 )
 OPEN_STATES = ("received", "returned", "blocked")
 
@@ -256,6 +264,31 @@ class Ledger:
         row = self.db.execute("SELECT path FROM artifacts WHERE item_id=? AND version=? AND kind=?",
                               (item_id, version, kind)).fetchone()
         return row[0] if row else None
+
+    # ------------------------------------------------------------------ approval-form codes and signed forms
+    def workspace_id(self) -> str:
+        return self.db.execute("SELECT value FROM meta WHERE key='workspace_id'").fetchone()[0]
+
+    def add_form_code(self, code: str, item_id: str, version: int) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR IGNORE INTO form_codes VALUES (?,?,?,?)", (code, item_id, version, self.clock.stamp()))
+
+    def form_code(self, code: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM form_codes WHERE code = ?", (code,)).fetchone()
+
+    def add_signed_form(self, item_id: str, record: dict, actor: str = "系统") -> None:
+        """收到签字审批表: an event whose data is the scan's record (version, file, sha256, received, …)."""
+        with self.tx():
+            note = f"第{record['version']}版" + ("（版本不符，须重新签字）" if record.get("stale") else "")
+            self._event(item_id, actor, "收到签字审批表", None, None, note, {"kind": "signed_form", **record})
+
+    def signed_forms(self, item_id: str) -> list[dict]:
+        return [d for d in self.event_data(item_id) if d.get("kind") == "signed_form"]
+
+    def signed_form_by_sha(self, sha: str) -> dict | None:
+        row = self.db.execute("SELECT item_id, data FROM events WHERE action = '收到签字审批表'"
+                              " AND json_extract(data, '$.sha256') = ?", (sha,)).fetchone()
+        return {"item_id": row["item_id"], **json.loads(row["data"])} if row else None
 
     # ------------------------------------------------------------------ feedback
     def add_feedback(self, key: str, fields: dict, source: str, row: int, item_id: str | None) -> str | None:

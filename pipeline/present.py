@@ -85,7 +85,7 @@ def item_rows(items, status_names: dict[str, str], overdue) -> str:
 
 
 def item_detail(item, status_names: dict[str, str], overdue: bool, feedback, period: dict | None = None,
-                today=None) -> str:
+                today=None, signed_forms: list[dict] | None = None) -> str:
     state = status_names.get(item.status, item.status)
     if item.status == "predisclosed" and period:
         from datetime import date
@@ -103,10 +103,23 @@ def item_detail(item, status_names: dict[str, str], overdue: bool, feedback, per
         + (f"  {e.comment}" if e.comment else "")
         for e in item.events]
     fb = [f"  意见：{f.id} {f.channel or ''} {f.content[:40]} —— {'已答复' if f.answer else '未答复'}" for f in feedback]
-    return "\n".join(head + body + hist + fb)
+    return "\n".join(head + body + hist + fb + signed_lines(item, signed_forms or []))
 
 
-OUTCOME_NAMES = {"recorded": "已登记", "version": "新版本", "duplicate": "重复", "failed": "失败", "skipped": "跳过"}
+def signed_lines(item, signed_forms: list[dict]) -> list[str]:
+    """The signed approval forms received for the item; one of an older version is marked 版本不符."""
+    if not signed_forms:
+        return [f"  签字审批表：第{item.version}版尚未收到"]
+    lines = ["  签字审批表："]
+    for f in signed_forms:
+        stale = f["version"] != item.version
+        lines.append(f"    第{f['version']}版  {f['received'].replace('T', ' ')}  {f['file']}"
+                     + (f"  版本不符（当前为第{item.version}版，须重新签字）" if stale else ""))
+    return lines
+
+
+OUTCOME_NAMES = {"recorded": "已登记", "version": "新版本", "duplicate": "重复", "failed": "失败", "skipped": "跳过",
+                 "signed": "签字表"}
 
 
 def outcome_table(outcomes) -> str:
@@ -115,6 +128,7 @@ def outcome_table(outcomes) -> str:
     counts = {k: sum(o.kind == k for o in outcomes) for k in OUTCOME_NAMES}
     blocked = sum(o.status == "blocked" for o in outcomes)
     tail = (f"共 {len(outcomes)} 个文件：登记 {counts['recorded']}（其中拦截不得公开 {blocked}），新版本 {counts['version']}，"
-            f"重复 {counts['duplicate']}，失败 {counts['failed']}，跳过 {counts['skipped']}。")
+            f"重复 {counts['duplicate']}，失败 {counts['failed']}，跳过 {counts['skipped']}"
+            + (f"，签字审批表 {counts['signed']}" if counts["signed"] else "") + "。")
     notes = [f"注意：{o.file}：{o.warning}" for o in outcomes if o.warning]
     return "\n".join([table(rows, [34, 8, 70]), *notes, tail])

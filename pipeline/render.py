@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from xml.etree import ElementTree as ET
 
 from docxtpl import DocxTemplate
@@ -129,8 +129,10 @@ def _env() -> SandboxedEnvironment:
 # ----------------------------------------------------------------------------- rendering
 
 
-def render_docx(template: Path, context: Mapping[str, Any], out: Path, *, title: str | None = None) -> Path:
-    """Render `template` with `context` into `out` (replaced atomically); returns `out`."""
+def render_docx(template: Path, context: Mapping[str, Any], out: Path, *, title: str | None = None,
+                post: Callable[[Any], None] | None = None) -> Path:
+    """Render `template` with `context` into `out` (replaced atomically); returns `out`. `post`, if given,
+    changes the rendered python-docx Document before it is saved (the approval form's QR code)."""
     template, out = Path(template), Path(out)
     if not template.is_file():
         raise RenderError(f"找不到模板文件：{template}。请检查 templates/ 目录或重新安装。")
@@ -138,12 +140,13 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path, *, title:
         raise RenderError(f"输出文件不能覆盖模板本身：{out}")
     ctx = _prepare(template.stem, _clean(dict(context)))
     doc_title = " ".join(clean_text(title or str(context.get("title") or "") or template.stem).split())
-    data = _restore(_render_bytes(template, ctx, doc_title), template.name)
+    data = _restore(_render_bytes(template, ctx, doc_title, post), template.name)
     _write_atomic(out, data)
     return out
 
 
-def _render_bytes(template: Path, ctx: dict[str, Any], doc_title: str) -> bytes:
+def _render_bytes(template: Path, ctx: dict[str, Any], doc_title: str,
+                  post: Callable[[Any], None] | None = None) -> bytes:
     name = template.name
     try:
         tpl = DocxTemplate(template)
@@ -152,6 +155,13 @@ def _render_bytes(template: Path, ctx: dict[str, Any], doc_title: str) -> bytes:
         props.title, props.author, props.language = doc_title[:255], "gongkai", "zh-CN"
         buf = io.BytesIO()
         tpl.save(buf)
+        if post is not None:  # on the saved file: docxtpl swaps header parts, edits through tpl.docx are lost
+            import docx
+
+            doc = docx.Document(io.BytesIO(buf.getvalue()))
+            post(doc)
+            buf = io.BytesIO()
+            doc.save(buf)
     except UndefinedError as exc:
         raise RenderError(f"模板“{name}”需要的数据缺失：{exc.message}。请补齐后重新生成。") from exc
     except SecurityError as exc:

@@ -243,7 +243,7 @@ MAX_ATTEMPTS = 3
 
 def _kind(o: Outcome) -> str:
     return {"recorded": "已登记", "version": "新版本", "duplicate": "重复，未登记", "failed": "失败",
-            "skipped": "跳过"}.get(o.kind, o.kind)
+            "skipped": "跳过", "signed": "收到签字审批表"}.get(o.kind, o.kind)
 
 
 def setup_logging(settings: Settings, console: bool = True) -> None:

@@ -154,14 +154,17 @@ def predisclose_period(ledger: Ledger, item: Item) -> dict | None:
 
 # ------------------------------------------------------------------ publication
 def publish(ledger: Ledger, item_id: str, scope: str, by: str, redacted: Path | None,
-            when: When | None = None) -> Item:
-    """`redacted` is the current version's 公开稿 if one exists (the caller looks it up on disk)."""
+            when: When | None = None, require_signed_form: bool = False) -> Item:
+    """`redacted` is the current version's 公开稿 if one exists (the caller looks it up on disk);
+    with `require_signed_form` the current version's signed 审批表 must have come back."""
     item = ledger.item(item_id)
     if scope not in SCOPE_NAMES:
         raise UsageError("--scope 只能是 inside（党内）或 outside（党外）。")
     fs = facts(ledger, item)
     _check_publishable(ledger, item, fs, (when.day if when else ledger.clock.today()))
     when = decided(ledger, item, when)
+    if require_signed_form:
+        _check_signed(ledger, item)
     codes = item.report.codes
     if scope == "inside":
         if item.status == "disclosed_inside":
@@ -195,6 +198,16 @@ def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) 
             _refuse(f"{item.id} 须先预公开征求意见，才能正式公开（gongkai predisclose {item.id} --days N）。")
         elif today <= date.fromisoformat(period["end"]):
             _refuse(f"{item.id} 的预公开期到 {period['end']} 结束，期满后才能正式公开。")
+
+
+def _check_signed(ledger: Ledger, item: Item) -> None:
+    """workflow.require_signed_form: the signed form of the CURRENT version is in the ledger."""
+    versions = [f["version"] for f in ledger.signed_forms(item.id)]
+    if item.version in versions:
+        return
+    older = f"（已收到的是第{'、'.join(str(v) for v in sorted(set(versions)))}版，版本不符）" if versions else ""
+    _refuse(f"{item.id} 尚未收到第{item.version}版的签字审批表{older}，不能公开；"
+            f"请把领导签字后的《党务公开审批表》（{item.id}，第{item.version}版）扫描后放入收件箱。")
 
 
 # ------------------------------------------------------------------ closing

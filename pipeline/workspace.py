@@ -48,6 +48,9 @@ templates = "templates"   # 工作区的文书模板（缺少时使用程序自�
 [checker]
 rules = ""                # 办公室自己的规则文件（TOML），空表示使用默认规则
 
+[workflow]
+require_signed_form = false  # true：公开前须收到当前版本的签字审批表（签字后扫描放入收件箱即可）
+
 [watch]
 stable_seconds = 2.0      # 文件大小和修改时间保持不变多少秒后才处理
 rescan_seconds = 30       # 定期重新扫描收件箱（弥补网络共享目录漏掉的事件）
@@ -85,6 +88,7 @@ class Settings:
     rescan_seconds: float
     polling: str
     calendar: WorkCalendar = WorkCalendar()
+    require_signed_form: bool = False
 
     @property
     def db(self) -> Path:
@@ -140,6 +144,7 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
     try:
         org, lead, tl = d.get("organisation", {}), d.get("leadership", {}), d.get("time_limits", {})
         folders, checker, watch = d.get("folders", {}), d.get("checker", {}), d.get("watch", {})
+        flow = d.get("workflow", {})
         rules = str(checker.get("rules", "") or "")
         return Settings(
             root=root,
@@ -163,6 +168,13 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             rescan_seconds=float(watch.get("rescan_seconds", 30)),
             polling=str(watch.get("polling", "auto")).lower(),
             calendar=calendar_from(d.get("calendar", {})),
+            require_signed_form=_flag(flow.get("require_signed_form", False), "workflow.require_signed_form"),
         )
     except (TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"配置文件 {CONFIG_NAME} 的取值有误（{e}）；请对照 gongkai init 生成的样例修改。") from e
+
+
+def _flag(value: Any, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise UsageError(f"配置文件 {CONFIG_NAME} 中 {key} 只能是 true 或 false（现在是 {value!r}）。")

@@ -1,0 +1,98 @@
+"""Find approval-form codes (formcode) on scans: copier PDFs, phone JPG/PNG, TIFF; skewed, blurred, unevenly
+lit. zxing-cpp reads the QR codes; PDF pages are rasterised with pypdfium2 (pdfplumber's own renderer).
+
+Only pages that look scanned are rasterised: a PDF page with a real text layer is a typed draft, never a
+signed form, and is not touched (so typed drafts pay no rasterising cost)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import formcode
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+SCAN_SUFFIXES = (".pdf", *IMAGE_SUFFIXES)
+_DPI = 200
+_MAX_PAGES = 60  # a batch scan of 20 three-page forms; beyond that a PDF is a document, not a form batch
+_MAX_PIXELS = 80_000_000  # a 600 dpi A3 page; larger images are refused (decompression bombs)
+_TEXT_PAGE_CHARS = 40  # a page with this many text characters has a text layer: not a scan
+
+
+@dataclass(frozen=True)
+class PageCode:
+    page: int  # 0-based page (0 for an image)
+    code: formcode.FormCode | None  # None: a gongkai-looking code that does not parse
+    text: str
+
+
+def is_candidate(path: Path) -> bool:
+    return path.suffix.lower() in SCAN_SUFFIXES
+
+
+def page_codes(path: Path) -> tuple[int, bool, list[PageCode]]:
+    """(number of pages, whether any page was a scan, the form codes found in page order). Raises nothing
+    for unreadable files: they yield no codes and go on to the draft path, which reports them properly."""
+    try:
+        if path.suffix.lower() == ".pdf":
+            return _pdf_codes(path)
+        n, codes = _image_codes(path)
+        return n, True, codes
+    except Exception:  # noqa: BLE001 — a scan we cannot open is the draft reader's to report
+        return 0, False, []
+
+
+def _image_codes(path: Path) -> tuple[int, list[PageCode]]:
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
+    out: list[PageCode] = []
+    with Image.open(path) as img:
+        frames = min(getattr(img, "n_frames", 1), _MAX_PAGES)  # a multi-page TIFF
+        for frame in range(frames):
+            img.seek(frame)
+            out += _decode(ImageOps.exif_transpose(img.convert("RGB")), frame)
+    return frames, out
+
+
+def _pdf_codes(path: Path) -> tuple[int, bool, list[PageCode]]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        n = len(pdf)
+        if n > _MAX_PAGES:
+            return n, False, []
+        out: list[PageCode] = []
+        scanned = False
+        for i in range(n):
+            page = pdf[i]
+            try:
+                if page.get_textpage().count_chars() >= _TEXT_PAGE_CHARS:
+                    continue
+                scanned = True
+                img = page.render(scale=_DPI / 72, grayscale=True).to_pil()
+                out += _decode(img, i)
+            finally:
+                page.close()
+        return n, scanned, out
+    finally:
+        pdf.close()
+
+
+def _decode(img, page: int) -> list[PageCode]:
+    """Every gongkai code on one page image. The whole page first; then its top right corner enlarged (a
+    small code on a low-resolution phone photo), then a sharpened copy."""
+    import zxingcpp
+    from PIL import ImageFilter, ImageOps
+
+    gray = ImageOps.grayscale(img)
+    w, h = gray.size
+    corner = gray.crop((w // 2, 0, w, h // 3))
+    attempts = (gray, corner.resize((corner.width * 2, corner.height * 2)),
+                ImageOps.autocontrast(gray.filter(ImageFilter.UnsharpMask(radius=2, percent=160))))
+    for candidate in attempts:
+        found = [r.text for r in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode)
+                 if formcode.is_form_code(r.text)]
+        if found:
+            return [PageCode(page, formcode.parse(t), t) for t in dict.fromkeys(found)]
+    return []
