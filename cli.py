@@ -1,5 +1,6 @@
-"""gongkai — the command-line shell. Each command parses its options, calls one pipeline function and
-prints; GongkaiError becomes an exit code in `main` and nowhere else."""
+"""gongkai — the command-line shell. Each command parses its options, calls one pipeline function,
+prints, and returns an ExitCode (None = OK); errors and results become exit codes in
+`pipeline.shell.Shell.main` and nowhere else. Every message, click's own included, is in Chinese."""
 from __future__ import annotations
 
 import json
@@ -9,29 +10,21 @@ from pathlib import Path
 
 import click
 
-from pipeline.errors import GongkaiError
+from pipeline.errors import ExitCode
+from pipeline.shell import CONTEXT_SETTINGS, Shell, install_chinese
 
-EXIT_BLOCKED = 1
-
-
-class Shell(click.Group):
-    """Turns every GongkaiError raised below into its Chinese message and exit code — the one place."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except GongkaiError as e:
-            click.echo(f"错误：{e.message}", err=True)
-            ctx.exit(e.exit_code)
+install_chinese()
 
 
-@click.group(cls=Shell, help="gongkai 党务公开文稿自动化：检查文稿、登记台账、流转审批、生成文书。")
-@click.version_option(package_name="gongkai")
-@click.option("--workspace", "-w", type=click.Path(path_type=Path, file_okay=False),
+@click.group("gongkai", cls=Shell, context_settings=CONTEXT_SETTINGS,
+             help="gongkai 党务公开文稿自动化：检查文稿、登记台账、流转审批、生成文书。")
+@click.version_option(package_name="gongkai", message="%(prog)s 版本 %(version)s")
+@click.option("--workspace", "-w", type=click.Path(path_type=Path, file_okay=False), metavar="目录",
               help="工作区目录（默认从当前目录向上查找 gongkai.toml）。")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     # a test may invoke the CLI with obj=Clock(...) to fix 'now'; otherwise the office's zone is used
+    Shell.workspace_hint = workspace
     ctx.obj = {"workspace": workspace, "clock": ctx.obj if ctx.obj is not None and hasattr(ctx.obj, "stamp") else None}
 
 
@@ -56,10 +49,11 @@ def when_of(s, text: str | None):
 
 
 @cli.command("check", help="检查 .docx / .pdf 文稿（可给文件夹），输出元数据、问题和结论。")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹…")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 检查报告（见 spec/check-report.md）。")
-@click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用办公室自己的规则文件（TOML）。")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件",
+              help="使用办公室自己的规则文件（TOML）。")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="并行进程数（1–64）。")
 def check_cmd(paths: tuple[Path, ...], as_json: bool, rules_file: Path | None, workers: int) -> None:
     from pipeline.batch import check_many
     from pipeline.check import expand
@@ -72,20 +66,20 @@ def check_cmd(paths: tuple[Path, ...], as_json: bool, rules_file: Path | None, w
         for r in reports:
             click.echo(format_report(r) + "\n")
         click.echo(summary_line(reports))
-    sys.exit(check_exit_code(reports))
+    return check_exit_code(reports)
 
 
-def check_exit_code(reports: list) -> int:
-    """0 all checked and none blocked; 1 a draft must not be disclosed; 3 a file could not be read."""
+def check_exit_code(reports: list) -> ExitCode:
+    """OK: all checked and none blocked; BLOCKED: a draft must not be disclosed; UNREADABLE: a file could not be read."""
     if any(r.status != "ok" for r in reports):
-        return 3
+        return ExitCode.UNREADABLE
     if any(r.disclosable is False for r in reports):
-        return EXIT_BLOCKED
-    return 0
+        return ExitCode.BLOCKED
+    return ExitCode.OK
 
 
 @cli.command("init", help="新建工作区：配置文件 gongkai.toml 和 inbox/ outbox/ archive/ failed/ 目录。")
-@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False), metavar="[目录]")
 def init_cmd(directory: Path) -> None:
     from pipeline.workspace import init_workspace
 
@@ -96,8 +90,8 @@ def init_cmd(directory: Path) -> None:
 
 
 @cli.command("ingest", help="处理收件箱中现有的全部文稿：检查、登记、归档原件、生成审批表。")
-@click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用指定的规则文件。")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件", help="使用指定的规则文件。")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="并行进程数（1–64）。")
 @click.pass_context
 def ingest_cmd(ctx: click.Context, rules_file: Path | None, workers: int) -> None:
     from pipeline.intake import inbox_files
@@ -120,7 +114,7 @@ def ingest_cmd(ctx: click.Context, rules_file: Path | None, workers: int) -> Non
 
 @cli.command("watch", help="监视收件箱：文稿写完后自动检查、登记、归档并生成审批表（Ctrl+C 停止）。")
 @click.option("--polling", is_flag=True, help="轮询模式（网络共享目录上自动启用）。")
-@click.option("--rules", "rules_file", type=click.Path(path_type=Path), help="使用指定的规则文件。")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件", help="使用指定的规则文件。")
 @click.pass_context
 def watch_cmd(ctx: click.Context, polling: bool, rules_file: Path | None) -> None:
     from pipeline.api import run_watch
@@ -133,7 +127,7 @@ def watch_cmd(ctx: click.Context, polling: bool, rules_file: Path | None) -> Non
 
 
 @cli.command("list", help="列出事项。")
-@click.option("--status", help="只列出某状态：received blocked approved returned predisclosed disclosed_inside disclosed closed")
+@click.option("--status", metavar="状态", help="只列出某状态：received blocked approved returned predisclosed disclosed_inside disclosed closed")
 @click.option("--overdue", is_flag=True, help="只列出已逾期的事项。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.pass_context
@@ -165,37 +159,38 @@ def item_json(item, overdue: bool, events: bool = False) -> dict:
 
 
 @cli.command("show", help="查看一个事项：元数据、检查结果、状态、期限和全部办理记录。")
-@click.argument("item_id")
+@click.argument("item_id", metavar="事项编号")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.pass_context
 def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
+    from pipeline.api import show_item
     from pipeline.present import item_detail
-    from pipeline.workflow import STATUS_NAMES, is_overdue, predisclose_period
+    from pipeline.workflow import STATUS_NAMES, is_overdue
 
     with session(ctx) as s:
-        item = s.ledger.item(item_id)
-        fb = s.ledger.feedback(item_id=item.id)
-        period = predisclose_period(s.ledger, item)
+        shown = show_item(s, item_id)
         today = s.ledger.clock.today()
-        signed = s.ledger.signed_forms(item.id)
+    item = shown.item
     if as_json:
         d = item_json(item, is_overdue(item, today), events=True)
-        d["feedback"] = [f.__dict__ for f in fb]
+        d["feedback"] = [f.__dict__ for f in shown.feedback]
         d["signed_forms"] = [{"version": f["version"], "file": f["file"], "sha256": f["sha256"],
-                              "received": f["received"], "current": f["version"] == item.version} for f in signed]
+                              "received": f["received"], "current": f["version"] == item.version}
+                             for f in shown.signed_forms]
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
-        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), fb, period, today, signed))
+        click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), shown.feedback, shown.period, today,
+                               shown.signed_forms))
 
 
 @cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")
-@click.argument("item_id")
+@click.argument("item_id", metavar="事项编号")
 @click.option("--approve/--reject", required=True, help="通过或退回。")
-@click.option("--by", required=True, help="审核人姓名。")
+@click.option("--by", required=True, metavar="姓名", help="审核人姓名。")
 @click.option("--level", type=click.Choice(["bureau", "district"]), default="bureau", show_default=True,
               help="bureau 局党务公开领导小组；district 区党务公开领导小组。")
-@click.option("--comment", help="审核意见（无文字层的文件须写明人工核对结论）。")
-@click.option("--date", "date_text", help=DATE_HELP)
+@click.option("--comment", metavar="意见", help="审核意见（无文字层的文件须写明人工核对结论）。")
+@click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
 @click.pass_context
 def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None,
                date_text: str | None) -> None:
@@ -207,10 +202,10 @@ def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: 
 
 
 @cli.command("predisclose", help="预公开（公示）一个已审核通过的事项，生成预公开公示。")
-@click.argument("item_id")
-@click.option("--days", type=int, help="征求意见的工作日数（默认取配置 predisclose_days）。")
-@click.option("--by", default="联络员", show_default=True, help="操作人。")
-@click.option("--date", "date_text", help=DATE_HELP)
+@click.argument("item_id", metavar="事项编号")
+@click.option("--days", type=click.IntRange(1, 365), metavar="天数", help="征求意见的工作日数（默认取配置 predisclose_days）。")
+@click.option("--by", default="联络员", show_default=True, metavar="姓名", help="操作人。")
+@click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
 @click.pass_context
 def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str, date_text: str | None) -> None:
     from pipeline.api import predisclose
@@ -221,10 +216,10 @@ def predisclose_cmd(ctx: click.Context, item_id: str, days: int | None, by: str,
 
 
 @cli.command("publish", help="公开一个事项（党内或党外），生成党务公开公告。")
-@click.argument("item_id")
+@click.argument("item_id", metavar="事项编号")
 @click.option("--scope", type=click.Choice(["inside", "outside"]), required=True, help="inside 党内；outside 党外。")
-@click.option("--by", default="联络员", show_default=True, help="操作人。")
-@click.option("--date", "date_text", help=DATE_HELP)
+@click.option("--by", default="联络员", show_default=True, metavar="姓名", help="操作人。")
+@click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
 @click.pass_context
 def publish_cmd(ctx: click.Context, item_id: str, scope: str, by: str, date_text: str | None) -> None:
     from pipeline.api import publish
@@ -235,9 +230,9 @@ def publish_cmd(ctx: click.Context, item_id: str, scope: str, by: str, date_text
 
 
 @cli.command("close", help="办结一个已公开、意见均已答复的事项。")
-@click.argument("item_id")
-@click.option("--by", default="联络员", show_default=True, help="操作人。")
-@click.option("--date", "date_text", help=DATE_HELP)
+@click.argument("item_id", metavar="事项编号")
+@click.option("--by", default="联络员", show_default=True, metavar="姓名", help="操作人。")
+@click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
 @click.pass_context
 def close_cmd(ctx: click.Context, item_id: str, by: str, date_text: str | None) -> None:
     from pipeline.api import close
@@ -259,7 +254,7 @@ def feedback_group() -> None:
 
 
 @feedback_group.command("import", help="导入意见登记表（.xlsx / .csv），自动关联事项；重复导入不会重复登记。")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), metavar="登记表")
 @click.pass_context
 def feedback_import(ctx: click.Context, path: Path) -> None:
     from pipeline.api import import_feedback
@@ -277,8 +272,10 @@ def feedback_import(ctx: click.Context, path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.pass_context
 def feedback_list(ctx: click.Context, as_json: bool) -> None:
+    from pipeline.api import list_feedback
+
     with session(ctx) as s:
-        records = s.ledger.feedback()
+        records = list_feedback(s)
     if as_json:
         click.echo(json.dumps([f.__dict__ for f in records], ensure_ascii=False, indent=1))
         return
@@ -290,9 +287,9 @@ def feedback_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @feedback_group.command("link", help="把一条意见关联到事项。")
-@click.argument("feedback_id")
-@click.argument("item_id")
-@click.option("--by", default="联络员", show_default=True)
+@click.argument("feedback_id", metavar="意见编号")
+@click.argument("item_id", metavar="事项编号")
+@click.option("--by", default="联络员", show_default=True, metavar="姓名", help="操作人。")
 @click.pass_context
 def feedback_link(ctx: click.Context, feedback_id: str, item_id: str, by: str) -> None:
     from pipeline.api import link_feedback
@@ -303,9 +300,9 @@ def feedback_link(ctx: click.Context, feedback_id: str, item_id: str, by: str) -
 
 
 @feedback_group.command("answer", help="答复一条意见，生成意见反馈答复单。")
-@click.argument("feedback_id")
-@click.option("--text", required=True, help="答复内容。")
-@click.option("--by", required=True, help="答复人。")
+@click.argument("feedback_id", metavar="意见编号")
+@click.option("--text", required=True, metavar="内容", help="答复内容。")
+@click.option("--by", required=True, metavar="姓名", help="答复人。")
 @click.pass_context
 def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str) -> None:
     from pipeline.api import answer_feedback
@@ -316,11 +313,11 @@ def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str) ->
 
 
 @cli.command("generate", help="批量重新生成文书：forms 审批表 / notices 公示和公告 / responses 答复单 / report 季度汇报。")
-@click.argument("kind", type=click.Choice(["forms", "notices", "responses", "report"]))
-@click.option("--item", "item_id", help="只生成某个事项。")
-@click.option("--status", help="只生成某状态的事项。")
-@click.option("--quarter", help="季度汇报的季度，如 2023Q4（默认本季度）。")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
+@click.argument("kind", type=click.Choice(["forms", "notices", "responses", "report"]), metavar="文书种类")
+@click.option("--item", "item_id", metavar="事项编号", help="只生成某个事项。")
+@click.option("--status", metavar="状态", help="只生成某状态的事项。")
+@click.option("--quarter", metavar="季度", help="季度汇报的季度，如 2023Q4（默认本季度）。")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="并行进程数（1–64）。")
 @click.pass_context
 def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str | None, quarter: str | None,
                  workers: int) -> None:
@@ -338,10 +335,10 @@ def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str
     click.echo(f"共生成 {len(paths)} 个文件。")
 
 
-@cli.command("calendar", help="工作日计算：DATE 之后（+N）或之前（-N）第 N 个工作日（按国务院节假日和调休安排）。",
+@cli.command("calendar", help="工作日计算：日期之后（+N）或之前（-N）第 N 个工作日（按国务院节假日和调休安排）。",
              context_settings={"ignore_unknown_options": True})
-@click.argument("day")
-@click.argument("offset")
+@click.argument("day", metavar="日期")
+@click.argument("offset", metavar="±N")
 @click.pass_context
 def calendar_cmd(ctx: click.Context, day: str, offset: str) -> None:
     from datetime import date
@@ -387,8 +384,9 @@ def templates_check(ctx: click.Context) -> None:
     bad = sum(bool(c.problems) for c in checks)
     if bad:
         click.echo(f"{bad} 个模板有问题，请按提示修改后再运行 gongkai templates check。", err=True)
-        sys.exit(7)
+        return ExitCode.RENDER
     click.echo("全部模板检查通过。")
+    return ExitCode.OK
 
 
 @cli.group("rules", help="查看规则文件。")
@@ -410,7 +408,7 @@ def load_rules_for(rules_file: Path | None):
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="gongkai")
+    cli.main(args=argv, prog_name="gongkai")  # exits with the command's ExitCode
 
 
 if __name__ == "__main__":

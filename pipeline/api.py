@@ -97,6 +97,24 @@ def is_overdue(s: Session, item: Item) -> bool:
     return workflow.is_overdue(item, s.ledger.clock.today())
 
 
+@dataclass(frozen=True)
+class ShownItem:
+    item: Item
+    feedback: list[FeedbackRecord]
+    period: dict | None  # the pre-disclosure period, when there was one
+    signed_forms: list[dict]  # signed approval forms received back, oldest first
+
+
+def show_item(s: Session, item_id: str) -> ShownItem:
+    item = s.ledger.item(item_id)
+    return ShownItem(item, s.ledger.feedback(item_id=item.id), workflow.predisclose_period(s.ledger, item),
+                     s.ledger.signed_forms(item.id))
+
+
+def list_feedback(s: Session) -> list[FeedbackRecord]:
+    return s.ledger.feedback()
+
+
 def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None,
            when: When | None = None) -> Item:
     item = workflow.review(s.ledger, item_id, approve, by, level, comment, when)
