@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import documents, workflow
-from .errors import GongkaiError, NotFoundError, UsageError
+from .errors import GongkaiError, NotFoundError, UsageError, WorkflowError
 from .feedback_io import match_item, read_register
 from .intake import Outcome, ingest
 from .ledger import FeedbackRecord, Ledger
@@ -111,10 +111,6 @@ def show_item(s: Session, item_id: str) -> ShownItem:
                      s.ledger.signed_forms(item.id))
 
 
-def list_feedback(s: Session) -> list[FeedbackRecord]:
-    return s.ledger.feedback()
-
-
 def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None,
            when: When | None = None) -> Item:
     item = workflow.review(s.ledger, item_id, approve, by, level, comment, when)
@@ -173,7 +169,7 @@ def import_feedback(s: Session, path: Path) -> ImportResult:
     for row in rows:
         item_id = match_item(row, candidates)
         fields = {"received": row.received, "channel": row.channel, "person": row.person,
-                  "contact": row.contact, "content": row.content, "ref": row.ref}
+                  "contact": row.contact, "content": row.content, "ref": row.ref, "number": row.number}
         fid = s.ledger.add_feedback(row.key, fields, path.name, row.row, item_id)
         if fid is None:
             skipped += 1
@@ -182,29 +178,92 @@ def import_feedback(s: Session, path: Path) -> ImportResult:
     return ImportResult(added, skipped, [f for f in added if not f.item_id])
 
 
-def link_feedback(s: Session, fid: str, item_id: str, by: str) -> FeedbackRecord:
+def list_feedback(s: Session, item_id: str | None = None, unanswered: bool = False,
+                  channel: str | None = None) -> list[FeedbackRecord]:
+    records = s.ledger.feedback(item_id=s.ledger.item(item_id).id if item_id else None)
+    if unanswered:
+        records = [f for f in records if not f.answer]
+    if channel:
+        records = [f for f in records if channel.strip() in (f.channel or "")]
+    return records
+
+
+@dataclass(frozen=True)
+class Linked:
+    feedback: FeedbackRecord
+    reopened: tuple[str, ...]  # items --reopen reopened
+
+
+def link_feedback(s: Session, fid: str, item_id: str, by: str, reopen: bool = False) -> Linked:
+    """Link an opinion to an item. A closed item is protected: nothing is linked to it and an answered opinion
+    is not taken away from it, unless --reopen, which reopens it (and says so)."""
     fb = _one_feedback(s, fid)
     item = s.ledger.item(item_id)
-    s.ledger.link_feedback(fb.id, item.id, by)
-    return _one_feedback(s, fid)
+    closed = []
+    if item.status == "closed" and fb.item_id != item.id:
+        closed.append((item.id, f"意见 {fb.id} 不能关联到已办结的事项 {item.id}"))
+    if fb.item_id and fb.item_id != item.id and fb.answer and s.ledger.item(fb.item_id).status == "closed":
+        closed.append((fb.item_id, f"意见 {fb.id} 已答复，所属事项 {fb.item_id} 已办结，不能改关联到其他事项"))
+    if closed and not reopen:
+        raise WorkflowError("；".join(m for _, m in closed) + "。确需更改请加 --reopen（将重新打开该事项，办结后须重新办结）。")
+    for closed_id, _ in closed:
+        s.ledger.reopen(closed_id, by, f"因意见 {fb.id} 改关联而重新打开")
+    s.ledger.link_feedback(fb.id, item.id, by, fb.item_id)
+    return Linked(_one_feedback(s, fb.id), tuple(c for c, _ in closed))
 
 
-def answer_feedback(s: Session, fid: str, text: str, by: str) -> tuple[FeedbackRecord, Path]:
+@dataclass(frozen=True)
+class Answered:
+    feedback: FeedbackRecord
+    path: Path
+    round: int
+    reopened: str | None
+
+
+def answer_feedback(s: Session, fid: str, text: str, by: str, when: When | None = None,
+                    reopen: bool = False) -> Answered:
+    """Answer an opinion; a later answer supersedes the earlier one (kept in the history) and the 答复单 is
+    rewritten as 第N次答复."""
     fb = _one_feedback(s, fid)
     if not fb.item_id:
         raise UsageError(f"意见 {fb.id} 还没有关联事项；请先 gongkai feedback link {fb.id} 事项编号。")
     if not text.strip() or not by.strip():
         raise UsageError("请用 --text 写明答复内容，用 --by 写明答复人。")
-    s.ledger.answer_feedback(fb.id, fb.item_id, text.strip(), by.strip())
-    fb = _one_feedback(s, fid)
-    path = documents.write_response(s.settings, s.ledger, s.ledger.item(fb.item_id or ""), fb)
-    return fb, path
+    item = s.ledger.item(fb.item_id)
+    if item.status == "closed" and not reopen:
+        raise WorkflowError(f"意见 {fb.id} 所属事项 {item.id} 已办结，不能再答复；确需再次答复请加 --reopen（将重新打开该事项）。")
+    day = _answer_day(s, fb, when)
+    reopened = None
+    if item.status == "closed":
+        s.ledger.reopen(item.id, by, f"因再次答复意见 {fb.id} 而重新打开")
+        reopened = item.id
+    n = s.ledger.answer_feedback(fb.id, item.id, text.strip(), by.strip(), day, s.ledger.clock.stamp())
+    fb = _one_feedback(s, fb.id)
+    path = documents.write_response(s.settings, s.ledger, s.ledger.item(item.id), fb)
+    return Answered(fb, path, n, reopened)
+
+
+def _answer_day(s: Session, fb: FeedbackRecord, when: When | None) -> str:
+    """The answer's date: not in the future, not before the opinion was received or answered before."""
+    now = s.ledger.clock.now()
+    if when is None:
+        return now.isoformat(timespec="seconds")
+    if when.day > now.date() or (when.at is not None and when.at > now):
+        raise WorkflowError(f"日期 {when.iso} 晚于现在（{now.strftime('%Y-%m-%d %H:%M')}），不能记录尚未发生的答复。")
+    if fb.received and when.day.isoformat() < fb.received[:10]:
+        raise WorkflowError(f"日期 {when.iso} 早于意见 {fb.id} 的收到日期（{fb.received[:10]}），请核对。")
+    prior = s.ledger.answers(fb.id)
+    if prior and when.day.isoformat() < prior[-1]["date"][:10]:
+        raise WorkflowError(f"日期 {when.iso} 早于上一次答复的日期（{prior[-1]['date'][:10]}），请核对。")
+    return when.iso
 
 
 def _one_feedback(s: Session, fid: str) -> FeedbackRecord:
     found = s.ledger.feedback(fid)
     if not found:
         raise NotFoundError(f"没有编号为 {fid} 的意见；请用 gongkai feedback list 查看。")
+    if len(found) > 1:
+        raise UsageError(f"登记表编号 {fid} 对应多条意见（{'、'.join(f.id for f in found)}），请改用系统编号。")
     return found[0]
 
 

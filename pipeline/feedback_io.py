@@ -70,7 +70,7 @@ def read_register(path: Path) -> list[FeedbackRow]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         sheets = _xlsx_sheets(path)
-    elif suffix == ".csv":
+    elif suffix in (".csv", ".txt"):
         sheets = [_csv_rows(path)]
     elif suffix == ".xls":
         raise InputError(f"{path.name} 是旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入。")
@@ -82,6 +82,9 @@ def read_register(path: Path) -> list[FeedbackRow]:
             at, columns = found
             return [fb for n, cells in enumerate(rows[at + 1:], start=at + 2)
                     if (fb := _to_row(cells, columns, n, path.name)) is not None]
+    if suffix in (".csv", ".txt") and _encoding(path.read_bytes()) == "gb18030":
+        raise InputError(f"无法识别 {path.name} 的编码：它不是 UTF-8 或 UTF-16，按 GBK 读取又找不到表头，可能是繁体 Big5 "
+                         "等其他编码或已损坏。请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”或“Unicode 文本”，再导入。")
     raise InputError(f"{path.name} 中找不到意见登记表的表头：表头行应包含{HEADER_HINT}，请核对列名。")
 
 
@@ -107,18 +110,35 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取 {path.name}：{exc.strerror}。") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(f"无法识别 {path.name} 的编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。")
+    encoding = _encoding(data)
+    if encoding is None:
+        raise InputError(f"无法识别 {path.name} 的编码（不是 UTF-8、UTF-16 或 GBK），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。")
+    text = data.decode(encoding)
     if "\x00" in text:
         raise InputError(f"{path.name} 不是文本格式的 CSV（可能是改了扩展名的其他文件），请重新导出。")
     delimiter = "\t" if text[:2048].count("\t") > text[:2048].count(",") else ","  # Excel "Unicode text"
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _encoding(data: bytes) -> str | None:
+    """UTF-16 (Excel's "Unicode 文本": a BOM, or NULs only in odd (or only in even) bytes), UTF-8 (with or without BOM), else
+    GB18030 (GBK's superset); None when none decodes."""
+    odd, even = data[1:4096:2].count(0), data[0:4096:2].count(0)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif len(data) % 2 == 0 and odd >= 2 and odd > 3 * even:
+        candidates = ("utf-16-le",)  # tabs, digits and line ends carry a NUL in their odd byte
+    elif len(data) % 2 == 0 and even >= 2 and even > 3 * odd:
+        candidates = ("utf-16-be",)
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _norm_header(value: Any) -> str:

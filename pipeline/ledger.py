@@ -62,6 +62,11 @@ MIGRATIONS: tuple[str, ...] = (
         code TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES items(id), version INTEGER NOT NULL,
         at TEXT NOT NULL);
     """,
+    # 6: the register's own number of an opinion (its 编号 column, e.g. YJ2023-001), accepted by every command
+    """
+    ALTER TABLE feedback ADD COLUMN number TEXT;
+    CREATE INDEX feedback_number ON feedback(number);
+    """,
 )
 OPEN_STATES = ("received", "returned", "blocked")
 
@@ -87,6 +92,7 @@ class FeedbackRecord:
     answered_by: str | None
     answered_at: str | None
     contact: str | None = None
+    number: str | None = None  # the register's own 编号
 
 
 class Ledger:
@@ -300,34 +306,57 @@ class Ledger:
             fid = f"YJ-{n:04d}"
             db.execute(
                 "INSERT INTO feedback (id, key, received, channel, person, contact, content, ref, source, source_row,"
-                " item_id, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " item_id, created, number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (fid, key, fields.get("received"), fields.get("channel"), fields.get("person"), fields.get("contact"),
-                 fields["content"], fields.get("ref"), source, row, item_id, self.clock.stamp()))
+                 fields["content"], fields.get("ref"), source, row, item_id, self.clock.stamp(), fields.get("number")))
             if item_id:
                 self._event(item_id, "系统", f"收到意见 {fid}", None, None, fields["content"][:60])
         return fid
 
     def feedback(self, fid: str | None = None, item_id: str | None = None) -> list[FeedbackRecord]:
+        """All opinions, or one by its ledger id (YJ-0001) or the register's own number (YJ2023-001)."""
         sql, args = "SELECT * FROM feedback", []
         if fid:
-            sql, args = sql + " WHERE id = ?", [fid.strip().upper()]
+            sql, args = sql + " WHERE id = ? OR UPPER(number) = ?", [fid.strip().upper()] * 2
         elif item_id:
             sql, args = sql + " WHERE item_id = ?", [item_id]
         rows = self.db.execute(sql + " ORDER BY id", args).fetchall()
         return [FeedbackRecord(r["id"], r["received"], r["channel"], r["person"], r["content"], r["ref"],
-                               r["item_id"], r["answer"], r["answered_by"], r["answered_at"], r["contact"])
+                               r["item_id"], r["answer"], r["answered_by"], r["answered_at"], r["contact"],
+                               r["number"])
                 for r in rows]
 
-    def link_feedback(self, fid: str, item_id: str, actor: str) -> None:
+    def link_feedback(self, fid: str, item_id: str, actor: str, old_item: str | None = None) -> None:
         with self.tx() as db:
             db.execute("UPDATE feedback SET item_id=? WHERE id=?", (item_id, fid))
             self._event(item_id, actor, f"关联意见 {fid}", None, None)
+            if old_item and old_item != item_id:
+                self._event(old_item, actor, f"意见 {fid} 改关联到 {item_id}", None, None)
 
-    def answer_feedback(self, fid: str, item_id: str, text: str, by: str) -> None:
+    def answer_feedback(self, fid: str, item_id: str, text: str, by: str, decided: str, entered: str) -> int:
+        """Record an answer (a later one supersedes the earlier, which stays in the history); returns its round."""
         with self.tx() as db:
-            db.execute("UPDATE feedback SET answer=?, answered_by=?, answered_at=? WHERE id=?",
-                       (text, by, self.clock.stamp(), fid))
-            self._event(item_id, by, f"答复意见 {fid}", None, None, text[:60])
+            n = len(self.answers(fid)) + 1
+            db.execute("UPDATE feedback SET answer=?, answered_by=?, answered_at=? WHERE id=?", (text, by, decided, fid))
+            action = f"答复意见 {fid}" + (f"（第{n}次答复，取代第{n - 1}次）" if n > 1 else "")
+            self._event(item_id, by, action, None, None, text[:60],
+                        {"kind": "answer", "fid": fid, "round": n, "text": text, "by": by, "date": decided,
+                         "entered": entered})
+        return n
+
+    def answers(self, fid: str) -> list[dict]:
+        """Every answer given to an opinion, oldest first (whatever item it was linked to then)."""
+        rows = self.db.execute("SELECT data FROM events WHERE data LIKE '%\"kind\": \"answer\"%' ORDER BY id")
+        return [d for d in (json.loads(r[0]) for r in rows) if d.get("fid") == fid]
+
+    def reopen(self, item_id: str, actor: str, reason: str) -> str:
+        """A closed item back to the state it was closed from; returns that state."""
+        row = self.db.execute("SELECT from_state FROM events WHERE item_id=? AND to_state='closed' ORDER BY id DESC"
+                              " LIMIT 1", (item_id,)).fetchone()
+        back = row[0] if row and row[0] else "disclosed"
+        self.transition(item_id, "closed", back, actor, "重新打开", reason, {"kind": "reopen", "reason": reason,
+                                                                         "date": self.clock.stamp()})
+        return back
 
 
 def _statements(sql: str) -> list[str]:

@@ -132,3 +132,11 @@ def outcome_table(outcomes) -> str:
             + (f"，签字审批表 {counts['signed']}" if counts["signed"] else "") + "。")
     notes = [f"注意：{o.file}：{o.warning}" for o in outcomes if o.warning]
     return "\n".join([table(rows, [34, 8, 70]), *notes, tail])
+
+
+def feedback_rows(records) -> str:
+    rows = [["编号", "登记表编号", "收到日期", "渠道", "事项", "状态", "意见内容"]]
+    for f in records:
+        rows.append([f.id, f.number or "—", (f.received or "—")[:10], f.channel or "—", f.item_id or "未关联",
+                     "已答复" if f.answer else "未答复", f.content[:40].replace("\n", " ")])
+    return table(rows, [9, 12, 11, 14, 13, 7, 42])

@@ -42,7 +42,7 @@ TEMPLATE_KEYS: dict[str, set[str]] = {
     "公开公告": {"org", "item_id", "title", "scope_name", "scope_text", "summary", "form", "doc_number",
              "date", "generated", "redacted_note"},
     "意见反馈答复单": {"org", "feedback_id", "item_id", "item_title", "person", "received", "channel",
-                "content", "answer", "answered_by", "answered_at", "generated"},
+                "content", "answer", "answered_by", "answered_at", "generated", "round_note"},
     "处理结果公开": {"org", "item_id", "title", "rows", "generated"},
     "季度汇报": {"org", "quarter", "total", "by_category", "by_scope", "by_form", "disclosed",
              "feedback_total", "feedback_answered", "overdue", "generated"},

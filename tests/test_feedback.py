@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -14,8 +14,9 @@ import pytest
 
 from pipeline import api
 from pipeline.api import open_session
+from pipeline.workdays import Clock, When
 from pipeline.workspace import init_workspace, load_workspace
-from wf_helpers import WsCli, db_rows, docx_text, draft, item_dir, one, snapshot
+from wf_helpers import WsCli, db_rows, docx_text, draft, item_dir, one, snapshot, status_of
 
 # three items, told apart by 发文字号, by title, and by a phrase of the title
 DRAFTS = {
@@ -23,6 +24,7 @@ DRAFTS = {
     "by_title": dict(kind="pre_disclose", title="关于机关考勤制度的征求意见稿", docno="青科党〔2023〕35号"),
     "by_keyword": dict(kind="plain", title="关于加强机关食堂管理的通知", docno="青科党〔2023〕30号"),
 }
+NOW = Clock(fixed=datetime(2026, 11, 30, 10, 0))
 HEADER = ["编号", "收到日期", "渠道", "反映人", "联系方式", "涉及事项", "意见内容"]
 ROWS = [  # (编号, 收到日期, 渠道, 反映人, 联系方式, 涉及事项, 意见内容, which item)
     ("1", datetime(2023, 10, 9), "意见箱", "王芳", None, "青科党〔2023〕34号", "建议公布各支部委员名单。", "by_number"),
@@ -39,7 +41,7 @@ def template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     settings, _ = init_workspace(base / "ws")
     for key, d in DRAFTS.items():
         draft(settings.inbox / f"{key}.docx", d["kind"], title=d["title"], docno=d["docno"])
-    with open_session(settings) as s:
+    with open_session(settings, clock=Clock(fixed=datetime(2026, 11, 2, 9, 0))) as s:
         outcomes = api.run_ingest(s)
     ids = {Path(o.file).stem: o.item_id for o in outcomes}
     assert set(ids) == set(DRAFTS)
@@ -194,18 +196,120 @@ def test_link_then_answer_writes_a_response_form(ws, tmp_path: Path) -> None:
     assert f"答复意见 {fid}" in [e["action"] for e in json.loads(cli("show", target, "--json").stdout)["events"]]
 
 
-def test_answering_twice_keeps_one_form_with_the_last_answer(ws, tmp_path: Path) -> None:
+def test_a_second_answer_supersedes_the_first_and_both_stay_in_the_history(ws, tmp_path: Path) -> None:
     settings, ids = ws
-    with open_session(settings) as s:
+    with open_session(settings, clock=NOW) as s:
         (fb, *_), = [api.import_feedback(s, write_xlsx(tmp_path / "r.xlsx", ROWS[:1])).added]
-        api.answer_feedback(s, fb.id, "初步答复。", "章晓鸣")
-        _, path = api.answer_feedback(s, fb.id, "正式答复：委员名单已公布。", "陈先荣")
+        first = api.answer_feedback(s, fb.id, "初步答复。", "章晓鸣", When(date(2026, 11, 20)))
+        second = api.answer_feedback(s, fb.id, "正式答复：委员名单已公布。", "陈先荣", When(date(2026, 11, 27)))
+    assert (first.round, second.round) == (1, 2)
+    path = second.path
     assert len(list(path.parent.glob(f"{fb.id}_*答复单*.docx"))) == 1
     text = docx_text(path)
-    assert "正式答复：委员名单已公布。" in text and "陈先荣" in text and "初步答复" not in text
+    assert "正式答复：委员名单已公布。" in text and "陈先荣" in text and "初步答复。" not in text
+    assert "第2次答复（取代2026年11月20日章晓鸣的第1次答复）" in text
+    assert "2026年11月27日" in text  # the answer's own date
     actions = [r[0] for r in db_rows(settings.root, "SELECT action FROM events WHERE item_id=? ORDER BY id",
                                      (ids["by_number"],))]
-    assert actions.count(f"答复意见 {fb.id}") == 2  # both answers stay in the audit log
+    assert f"答复意见 {fb.id}" in actions and f"答复意见 {fb.id}（第2次答复，取代第1次）" in actions
+    history = [json.loads(d) for (d,) in db_rows(settings.root, "SELECT data FROM events WHERE action LIKE '答复意见%'"
+                                                 " ORDER BY id")]
+    assert [(h["round"], h["text"], h["by"], h["date"]) for h in history] == [
+        (1, "初步答复。", "章晓鸣", "2026-11-20"), (2, "正式答复：委员名单已公布。", "陈先荣", "2026-11-27")]
+    assert all(h["entered"] == "2026-11-30T10:00:00+08:00" for h in history)
+
+
+def test_answer_dates_are_checked(ws, tmp_path: Path) -> None:
+    settings, ids = ws
+    cli = WsCli(settings.root, NOW)
+    assert cli("feedback", "import", write_xlsx(tmp_path / "r.xlsx", ROWS[:1])).exit_code == 0
+    before = snapshot(settings.root, ids["by_number"])
+    for day, word in (("2026-12-01", "晚于现在"), ("2023-10-08", "早于意见")):
+        r = cli("feedback", "answer", "YJ-0001", "--text", "答复。", "--by", "章晓鸣", "--date", day)
+        assert r.exit_code == 4 and word in r.stderr, r.output
+    assert snapshot(settings.root, ids["by_number"]) == before
+
+
+def close_with_answered(settings, ids, tmp_path: Path) -> str:
+    """The by_number item published, its opinion answered, then closed; returns the opinion's id."""
+    with open_session(settings, clock=NOW) as s:
+        item = ids["by_number"]
+        api.review(s, item, True, "陈先荣", "bureau", None)
+        api.publish(s, item, "inside", "章晓鸣")
+        (fb, *_), = [api.import_feedback(s, write_xlsx(tmp_path / "r.xlsx", ROWS[:1])).added]
+        api.answer_feedback(s, fb.id, "委员名单已公布。", "章晓鸣")
+        api.close(s, item, "章晓鸣")
+    return fb.id
+
+
+def test_closed_items_are_protected_without_reopen(ws, tmp_path: Path) -> None:
+    settings, ids = ws
+    fid = close_with_answered(settings, ids, tmp_path)
+    closed, other = ids["by_number"], ids["by_keyword"]
+    cli = WsCli(settings.root, NOW)
+    with open_session(settings, clock=NOW) as s:
+        s.ledger.add_feedback("k-new", {"content": "新意见。", "channel": "意见箱"}, "手工登记", 1, None)
+    before = (snapshot(settings.root, closed), snapshot(settings.root, other))
+    r = cli("feedback", "link", fid, other)  # taking an answered opinion away from a closed item
+    assert r.exit_code == 4 and "已办结" in r.stderr and "--reopen" in r.stderr
+    r = cli("feedback", "answer", fid, "--text", "补充答复。", "--by", "章晓鸣")
+    assert r.exit_code == 4 and "已办结" in r.stderr
+    r = cli("feedback", "link", "YJ-0002", closed)  # linking to a closed item
+    assert r.exit_code == 4 and "已办结" in r.stderr
+    assert (snapshot(settings.root, closed), snapshot(settings.root, other)) == before
+    assert status_of(settings.root, closed) == "closed"
+
+    r = cli("feedback", "link", fid, other, "--reopen")
+    assert r.exit_code == 0, r.output
+    assert f"已重新打开已办结的事项 {closed}" in r.stdout
+    assert status_of(settings.root, closed) == "disclosed_inside"
+    assert db_rows(settings.root, "SELECT item_id FROM feedback WHERE id=?", (fid,)) == [(other,)]
+    actions = [a for (a,) in db_rows(settings.root, "SELECT action FROM events WHERE item_id=? ORDER BY id", (closed,))]
+    assert actions[-2:] == ["重新打开", f"意见 {fid} 改关联到 {other}"]
+
+
+def test_answering_on_a_closed_item_with_reopen(ws, tmp_path: Path) -> None:
+    settings, ids = ws
+    fid = close_with_answered(settings, ids, tmp_path)
+    r = WsCli(settings.root, NOW)("feedback", "answer", fid, "--text", "补充答复。", "--by", "章晓鸣", "--reopen")
+    assert r.exit_code == 0, r.output
+    assert "已重新打开" in r.stdout and "第2次答复" in r.stdout
+    assert status_of(settings.root, ids["by_number"]) == "disclosed_inside"
+
+
+def test_the_registers_own_numbers_are_kept_and_accepted(ws, tmp_path: Path) -> None:
+    settings, ids = ws
+    rows = [("YJ2023-001", *ROWS[0][1:]), ("YJ2023-002", *ROWS[3][1:])]
+    cli = WsCli(settings.root, NOW)
+    assert cli("feedback", "import", write_xlsx(tmp_path / "r.xlsx", rows)).exit_code == 0
+    assert db_rows(settings.root, "SELECT id, number FROM feedback ORDER BY id") == [
+        ("YJ-0001", "YJ2023-001"), ("YJ-0002", "YJ2023-002")]
+    r = cli("feedback", "link", "yj2023-002", ids["by_keyword"])
+    assert r.exit_code == 0 and "意见 YJ-0002 已关联到" in r.stdout, r.output
+    r = cli("feedback", "answer", "YJ2023-002", "--text", "已安排志愿服务。", "--by", "章晓鸣")
+    assert r.exit_code == 0, r.output
+    response = one(item_dir(settings.root, ids["by_keyword"]), "YJ-0002_意见反馈答复单.docx")
+    assert "YJ-0002（登记表编号 YJ2023-002）" in docx_text(response)
+
+
+def test_feedback_list_has_a_header_and_filters(ws, tmp_path: Path) -> None:
+    settings, ids = ws
+    cli = WsCli(settings.root, NOW)
+    assert cli("feedback", "import", write_xlsx(tmp_path / "r.xlsx")).exit_code == 0
+    assert cli("feedback", "answer", "YJ-0001", "--text", "已公布。", "--by", "章晓鸣").exit_code == 0
+
+    def listed(*args: str) -> list[str]:
+        out = cli("feedback", "list", *args).stdout.splitlines()
+        return out
+
+    lines = listed()
+    assert lines[0].split() == ["编号", "登记表编号", "收到日期", "渠道", "事项", "状态", "意见内容"]
+    assert [ln.split()[0] for ln in lines[1:-1]] == ["YJ-0001", "YJ-0002", "YJ-0003", "YJ-0004"]
+    assert lines[-1] == "共 4 条，其中未答复 3 条。"
+    assert [ln.split()[0] for ln in listed("--unanswered")[1:-1]] == ["YJ-0002", "YJ-0003", "YJ-0004"]
+    assert [ln.split()[0] for ln in listed("--item", ids["by_title"])[1:-1]] == ["YJ-0002"]
+    assert [ln.split()[0] for ln in listed("--channel", "意见箱")[1:-1]] == ["YJ-0001"]
+    assert listed("--channel", "微信") == ["没有符合条件的意见。"]
 
 
 def test_answer_needs_text(ws, tmp_path: Path) -> None:

@@ -65,6 +65,37 @@ def test_csv_matches_xlsx(tmp_path: Path, encoding: str) -> None:
     assert [r.key for r in rows] == [r.key for r in xlsx_rows]
 
 
+def make_unicode_text(path: Path, encoding: str = "utf-16") -> Path:
+    """Excel's "Unicode 文本" (.txt): UTF-16 with a BOM, tab-separated."""
+    lines = ["\t".join([TITLE] + [""] * 6), "\t".join(HEADER)]
+    for row in (DATA[0], DATA[1], [""] * 7, DATA[2]):
+        lines.append("\t".join(v or "" for v in row))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("name, encoding", [("登记表.txt", "utf-16"), ("登记表.csv", "utf-16"),
+                                            ("登记表_le.txt", "utf-16-le")])
+def test_excel_unicode_text_is_read(tmp_path: Path, name: str, encoding: str) -> None:
+    assert read_register(make_unicode_text(tmp_path / name, encoding)) == EXPECTED
+
+
+def test_a_big5_register_gets_an_encoding_message_not_no_header(tmp_path: Path) -> None:
+    path = tmp_path / "登記表.csv"
+    path.write_bytes("編號,收到日期,渠道,反映人,意見內容\n1,2023-10-09,意見箱,張明,建議公開表決程序。\n".encode("big5"))
+    with pytest.raises(InputError) as info:
+        read_register(path)
+    assert "编码" in info.value.message and "Big5" in info.value.message and "CSV UTF-8" in info.value.message
+
+
+def test_undecodable_bytes_get_an_encoding_message(tmp_path: Path) -> None:
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 8)
+    with pytest.raises(InputError) as info:
+        read_register(path)
+    assert "编码" in info.value.message
+
+
 def test_key_is_stable_and_content_sensitive() -> None:
     a = EXPECTED[0]
     same = FeedbackRow(a.received, a.channel, a.person, a.content, a.ref, row=99, number="other", contact="x")

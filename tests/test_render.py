@@ -60,7 +60,7 @@ def contexts() -> dict[str, dict]:
         "意见反馈答复单": {**base, "feedback_id": "YJ-2023-0003", "item_title": title, "person": "王某（党员）",
                     "received": cn_date("2023-10-10"), "channel": "意见箱", "content": "建议公示中写明拟任职务的任职时间。",
                     "answer": "感谢您的建议。任职时间将在任职通知中写明，并在党务公开栏公开。",
-                    "answered_by": "", "answered_at": ""},
+                    "answered_by": "", "answered_at": "", "round_note": "第2次答复（取代2023年10月12日章晓鸣的第1次答复）"},
         "处理结果公开": {**base, "title": title, "rows": [
             {"received": "2023-10-10", "channel": "意见箱", "content": "建议写明任职时间。",
              "answer": "已采纳，将在任职通知中写明。"},

@@ -354,7 +354,8 @@ def test_happy_path_through_the_api(ws, tmp_path: Path) -> None:
     with pytest.raises(WorkflowError):
         do(settings, api.close, item, "章晓鸣")
     answer = "已采纳，弹性考勤时间调整为三十分钟。"
-    fb, response = do(settings, api.answer_feedback, fb.id, answer, "章晓鸣")
+    done = do(settings, api.answer_feedback, fb.id, answer, "章晓鸣")
+    fb, response = done.feedback, done.path
     assert response.parent == folder and "意见反馈答复单" in response.name
     rtext = docx_text(response)
     assert answer in rtext and "建议弹性考勤时间放宽到半小时" in rtext and "张明" in rtext and fb.id in rtext

@@ -440,6 +440,9 @@ def disclosure() -> DocumentObject:
 def feedback_answer() -> DocumentObject:
     doc = new_document("意见反馈答复单")
     para(doc, "党务公开意见反馈答复单", "Title")
+    para(doc, "{%p if round_note %}")
+    para(doc, "{{ round_note }}", "生成说明", alignment=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{%p endif %}")
     info = para(doc, ["单位：", "{{ org }}"], "表头信息")
     info.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
     info.add_run().add_tab()
