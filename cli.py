@@ -269,9 +269,9 @@ def feedback_import(ctx: click.Context, path: Path) -> None:
 
 
 @feedback_group.command("list", help="列出意见（可按事项、未答复、渠道筛选）。")
-@click.option("--item", "item_id", help="只列出关联到某事项的意见。")
+@click.option("--item", "item_id", metavar="事项编号", help="只列出关联到某事项的意见。")
 @click.option("--unanswered", is_flag=True, help="只列出未答复的意见。")
-@click.option("--channel", help="只列出某渠道的意见（如 意见箱、监督电话）。")
+@click.option("--channel", metavar="渠道", help="只列出某渠道的意见（如 意见箱、监督电话）。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.pass_context
 def feedback_list(ctx: click.Context, item_id: str | None, unanswered: bool, channel: str | None,
