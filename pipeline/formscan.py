@@ -15,6 +15,7 @@ SCAN_SUFFIXES = (".pdf", *IMAGE_SUFFIXES)
 _DPI = 200
 _MAX_PAGES = 60  # a batch scan of 20 three-page forms; beyond that a PDF is a document, not a form batch
 _MAX_PIXELS = 80_000_000  # a 600 dpi A3 page; larger images are refused (decompression bombs)
+_MAX_SIDE_PX = 3600  # the longest side of a rendered page (A3 at 300 dpi is 4960: A4 at 200 dpi is 2339)
 _TEXT_PAGE_CHARS = 40  # a page with this many text characters has a text layer: not a scan
 
 
@@ -70,7 +71,9 @@ def _pdf_codes(path: Path) -> tuple[int, bool, list[PageCode]]:
                 if page.get_textpage().count_chars() >= _TEXT_PAGE_CHARS:
                     continue
                 scanned = True
-                img = page.render(scale=_DPI / 72, grayscale=True).to_pil()
+                w, h = page.get_size()  # points; a lying MediaBox must not become a gigapixel bitmap
+                scale = min(_DPI / 72, _MAX_SIDE_PX / max(w, h, 1.0))
+                img = page.render(scale=scale, grayscale=True).to_pil()
                 out += _decode(img, i)
             finally:
                 page.close()
