@@ -101,14 +101,14 @@ def _secrecy_places(draft: Draft, rules: Rules) -> Iterator[tuple[Block, str]]:
         elif block.kind in ("para", "page") and paras < rules.secret_search_blocks:
             paras += 1
             yield block, block.text
-        elif block.kind in ("header", "footer"):
+        elif block.kind in ("header", "footer", "aside"):  # comments, notes, properties … anywhere
             yield block, block.text
 
 
 def _mark(block: Block, text: str, rules: Rules) -> tuple[Block, str, str | None, str] | None:
     t = squeeze(text)  # 机 密★5年 and 机密 ★ 5 年 are the same mark
     m = rules.secret_mark.search(t)
-    if m and (m.start() <= 2 or block.kind in ("header", "footer") or len(t) <= 30):
+    if m and (m.start() <= 2 or block.kind in ("header", "footer", "aside") or len(t) <= 30):
         return block, m[1], (m[2] if m.lastindex and m.lastindex >= 2 and m[2] else None), m[0]
     m = rules.secret_alone.search(t)
     return (block, m[1], None, m[0]) if m else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -13,6 +14,40 @@ CN_DATE = re.compile(rf"([{CN_NUM}]{{4}})\s*年\s*([{CN_NUM}]{{1,3}})\s*月\s*([
 DASH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 SPACES = re.compile(r"[\s\u3000\u00a0\u2002\u2003\u200b]+")
 PUNCT_EDGE = "（）()“”\"'《》 :：，,。.;；"
+
+
+# Characters a reader drops: zero-width and bidi marks, soft hyphen, BOM, C0/C1 controls (tab and line breaks
+# kept), the noncharacters U+FFFE/U+FFFF that some PDF text layers yield, lone surrogates.
+_DROP = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e"
+                   "\u2060-\u2064\ufeff\ufffe\uffff\ud800-\udfff]")
+# Full-width punctuation stays as typed (（此件不公开）, 〔2023〕, ：); everything else is NFKC-folded:
+# full-width digits and letters, the ideographic space, circled and compatibility forms.
+_KEEP = frozenset(chr(c) for c in [*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41),
+                                   *range(0xFF5B, 0xFF66)])
+
+
+def clean(text: str) -> str:
+    """What every reader does to text before a Block is made: NFKC (except full-width punctuation), the
+    ideographic space as a space, zero-width and control characters removed. １３８　５７１６ becomes 138 5716."""
+    return fold_map(text)[0]
+
+
+def fold_map(text: str) -> tuple[str, list[int]]:
+    """clean(text), and for each character of it the index in `text` it came from (to map a match in the
+    folded text back onto the original, as the 公开稿 does)."""
+    if text.isascii() and not _DROP.search(text):
+        return text, list(range(len(text)))
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if _DROP.match(ch):
+            continue
+        folded = ch if ch in _KEEP or ch.isascii() else unicodedata.normalize("NFKC", ch)
+        if ch == "\u3000":
+            folded = " "
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(out), origin
 
 
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed in WPS full-width mode

@@ -11,7 +11,7 @@ from pipeline.textutil import squeeze
 
 
 def blocks(path):
-    return read_draft(path, Limits()).blocks
+    return tuple(b for b in read_draft(path, Limits()).blocks if b.part != "property")  # python-docx writes an author
 
 
 def texts(path):

@@ -42,11 +42,11 @@ def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
         from .docx import read_docx_text
 
         doc = read_docx_text(path, limits)
-        return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc))
+        return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc), doc.unchecked)
     from .pdf import read_pdf
 
     pdf = read_pdf(path, limits.max_pages)
-    return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason)
+    return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason, pdf.unchecked)
 
 
 def bounded(draft: Draft, limits: Limits) -> Draft:

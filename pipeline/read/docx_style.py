@@ -32,6 +32,14 @@ class Look:
         color = self._prop(p, run, "color")
         return (int(size) / 2 if size and size.isdigit() else None), _is_red(color)
 
+    def hidden(self, p: etree._Element, run: etree._Element) -> bool:
+        """The run is hidden text (w:vanish on the run, its character style or the paragraph style)."""
+        for rpr in self._chain(p, run):
+            el = rpr.find(W + "vanish")
+            if el is not None:
+                return el.get(W + "val") not in ("0", "false", "off")
+        return False
+
     def _prop(self, p: etree._Element, run: etree._Element, name: str) -> str | None:
         for rpr in self._chain(p, run):
             el = rpr.find(W + name)

@@ -1,19 +1,21 @@
 """Read a .pdf into located blocks, one per visual paragraph, with wrapped CJK lines rejoined."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Block
+from ..model import Block, Unchecked
+from . import pdf_parts, textlayer
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
-CID = re.compile(r"\(cid:\d+\)")
 CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
 CJK_GAP = re.compile(f"(?<={CJK_CHAR}) (?={CJK_CHAR})")
 CJK_PAIR = re.compile(f"(?<={CJK_CHAR})(?={CJK_CHAR})")
 SCAN_COVERAGE = 0.3  # a text-less page this much covered by pictures is a scan, not a blank page
+NO_PAGES = "PDF 中没有找到任何页面（文件不完整或页面目录损坏），没有可检查的内容；请重新导出 PDF（或放入原始 .docx）"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class PdfText:
     blocks: tuple[Block, ...]
     pages: int
     no_text_reason: str | None
+    unchecked: tuple[Unchecked, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,42 +35,169 @@ class _Line:
     red: bool = False
 
 
-def read_pdf(path: Path, max_pages: int) -> PdfText:
-    import pdfplumber  # deferred: heavy import
+def _broken() -> tuple[type[Exception], ...]:
     from pdfminer.pdftypes import PDFException
     from pdfminer.psparser import PSException
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-    broken = (PdfminerException, MalformedPDFException, PSException, PDFException, ValueError, KeyError, TypeError)
+    return (PdfminerException, MalformedPDFException, PSException, PDFException, ValueError, KeyError, TypeError,
+            AttributeError, IndexError, AssertionError, RecursionError, EOFError, OverflowError, ZeroDivisionError)
+
+
+def read_pdf(path: Path, max_pages: int) -> PdfText:
+    return _read(str(path), max_pages, 0)
+
+
+def read_pdf_bytes(data: bytes, depth: int, max_pages: int = 500) -> PdfText:
+    """A PDF carried inside another file (an attachment, an embedded object)."""
+    return _read(io.BytesIO(data), max_pages, depth)
+
+
+def _read(source, max_pages: int, depth: int) -> PdfText:
+    import pdfplumber  # deferred: heavy import
+
+    broken = _broken()
+    pdf = None
     try:
-        pdf = pdfplumber.open(str(path))
+        pdf = pdfplumber.open(source)
+        pages = pdf.pages
     except broken as e:
+        _close(pdf, broken)
+        fallback = _other_engine(source, e, max_pages)
+        if fallback is not None:
+            return fallback
         raise _open_error(e) from e
-    with pdf:
+    try:
+        return _read_open(pdf, pages, max_pages, depth, broken)
+    finally:
+        _close(pdf, broken)
+
+
+def _close(pdf, broken) -> None:
+    try:
+        if pdf is not None:
+            pdf.close()
+    except broken:  # closing re-raises a page-tree error met while reading: the text is read already
+        pass
+
+
+def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
+    if len(pages) > max_pages:
+        raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
+    if not pages:
+        return _other_engine(pdf.stream, None, max_pages) or PdfText((), 0, NO_PAGES)
+    state: dict = {}
+    blocks, unread, extras, unmapped = _read_pages(pages, broken, state)
+    body, reason = textlayer.judge(blocks, unmapped)
+    unchecked: list[Unchecked] = []
+    extras += _doc_parts(pdf.doc, state, depth, unchecked, broken)
+    xfa = _xfa(pdf.doc, broken)
+    if xfa is not None and (not body or reason or _placeholder(body)):
+        # an XFA form: the page only says "Please wait…"; the form's words are in the XFA packets
+        body = [Block(text=t, location=f"XFA 表单第{i}行", part="xfa") for i, t in enumerate(xfa, start=1)]
+        reason = None if sum(len(t) for t in xfa) >= 20 else (
+            "PDF 是 XFA 动态表单，页面上只有占位文字（如 Please wait…），表单内容无法读取，无法检查")
+        unread = []
+    elif xfa:
+        extras += [Block(text=t, location=f"XFA 表单第{i}行", kind="aside", part="xfa") for i, t in enumerate(xfa, 1)]
+    if not body and reason is None:
+        reason = "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
+    if reason:
+        return PdfText(tuple(extras), len(pages), reason, tuple(unchecked))
+    return PdfText(tuple(body + extras), len(pages), _unread_reason(unread) if unread else None, tuple(unchecked))
+
+
+def _placeholder(body: list[Block]) -> bool:
+    return sum(len(b.text) for b in body) < 1500 and any(pdf_parts.is_placeholder(b.text) for b in body)
+
+
+def _doc_parts(doc, state: dict, depth: int, unchecked: list[Unchecked], broken) -> list[Block]:
+    out: list[Block] = []
+    for reader in (pdf_parts.form_blocks, pdf_parts.info_blocks,
+                   lambda d: pdf_parts.attachment_blocks(d, state.get("file_annots", []), depth, unchecked)):
         try:
-            pages = pdf.pages
-        except broken as e:
-            raise _open_error(e) from e
-        if len(pages) > max_pages:
-            raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
-        blocks, unread = _read_pages(pages, broken)
-        count = len(pages)
-    whole = _no_text_reason(blocks)
-    if whole:
-        return PdfText((), count, whole)
-    return PdfText(tuple(blocks), count, _unread_reason(unread) if unread else None)
+            out.extend(reader(doc))
+        except broken:
+            continue  # a damaged optional object: the rest is still read
+    return out
 
 
-def _read_pages(pages, broken: tuple[type[Exception], ...]) -> tuple[list[Block], list[int]]:
-    """The text blocks, and the pages that gave no text although something is printed on them (a scan, a
-    page-size picture) or that could not be parsed: those pages were not checked."""
+def _xfa(doc, broken) -> list[str] | None:
+    try:
+        return pdf_parts.xfa_text(doc)
+    except broken:
+        return []
+
+
+def _other_engine(source, error: Exception | None, max_pages: int) -> PdfText | None:
+    """pdfminer refuses some files PDFium opens: security handlers it does not know (an RC4 file that opens
+    without a password), an /Encrypt entry on a file that is not encrypted, a page without a MediaBox. Their
+    page text and attachments are read with PDFium. A file that needs a password is ENCRYPTED; one PDFium
+    cannot read either (or finds no page in) keeps pdfminer's error."""
+    import pypdfium2 as pdfium
+
+    if hasattr(source, "seek"):
+        source.seek(0)
+        source = source.read()
+    try:
+        pdf = pdfium.PdfDocument(source)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise _encrypted() from error
+        return None
+    try:
+        count = len(pdf)
+        if not count:
+            return None
+        if count > max_pages:
+            raise InputError(f"PDF 页数过多（{count} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
+        blocks, notes = [], 0
+        for number in range(count):
+            page = pdf[number]
+            text = page.get_textpage().get_text_range()
+            blocks += [Block(text=ln, location=f"第{number + 1}页", kind="page") for ln in text.splitlines() if ln.strip()]
+            notes += sum(pdfium.raw.FPDFAnnot_GetSubtype(pdfium.raw.FPDFPage_GetAnnot(page.raw, i)) not in (2, 16)
+                         for i in range(pdfium.raw.FPDFPage_GetAnnotCount(page.raw)))
+        unchecked: list[Unchecked] = []
+        extras = []
+        for i in range(pdf.count_attachments()):
+            attachment = pdf.get_attachment(i)
+            name = attachment.get_name() or f"附件{i + 1}"
+            from .docx_parts import embedded_file
+
+            try:
+                data = bytes(attachment.get_data())
+            except pdfium.PdfiumError:
+                unchecked.append(Unchecked(f"附件 {name}", "附件内容无法读取（可能已加密或损坏）", "attachment"))
+                continue
+            extras += embedded_file(data, name, f"附件 {name}", 1, unchecked, part="attachment")
+    finally:
+        pdf.close()
+    if notes:
+        unchecked.append(Unchecked(f"批注或表单域 {notes} 个", "这个 PDF 只能用另一种方式打开，批注和表单域的内容未能读取",
+                                   "comment"))
+    body, reason = textlayer.judge(blocks, 0.0)
+    if not body and reason is None:
+        reason = "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
+    return PdfText(tuple(body + extras), count, reason, tuple(unchecked))
+
+
+def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], list[Block], float]:
+    """The text blocks, the pages that gave no text although something is printed on them (a scan, a
+    page-size picture) or that could not be parsed — those pages were not checked —, the annotations,
+    and the share of characters drawn in fonts without a mapping to Unicode."""
     blocks: list[Block] = []
+    extras: list[Block] = []
     unread: list[int] = []
+    chars = unmapped = 0
     for number, page in enumerate(pages, start=1):
         try:
-            lines = _page_lines(page)
+            lines, n, bad = _page_lines(page)
+            chars += n
+            unmapped += bad
             if not lines and _covered_by_images(page):
                 unread.append(number)
+            extras.extend(pdf_parts.annotation_blocks(page, number, state))
         except broken:
             unread.append(number)  # one damaged page: the rest of the file is still read
             continue
@@ -76,7 +206,7 @@ def _read_pages(pages, broken: tuple[type[Exception], ...]) -> tuple[list[Block]
         for para in _paragraphs(lines, page_width=float(page.width)):
             if para.text.strip():
                 blocks.append(Block(text=para.text, location=f"第{number}页", kind="page", size=para.size, red=para.red))
-    return blocks, unread
+    return blocks, unread, extras, (unmapped / chars if chars else 0.0)
 
 
 def _covered_by_images(page) -> bool:
@@ -101,31 +231,56 @@ def _ranges(numbers: list[int]) -> str:
     return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
+def _encrypted() -> InputError:
+    return InputError("PDF 设置了打开密码（已加密），无法读取；请取消密码或导出未加密的 PDF 后重新放入。", "ENCRYPTED")
+
+
 def _open_error(e: Exception) -> InputError:
     inner = repr(e)
     if "Password" in inner or "Encrypt" in inner:
-        return InputError("PDF 设置了密码（已加密），无法读取；请取消密码或导出未加密的 PDF 后重新放入。", "ENCRYPTED")
+        return _encrypted()
     return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
 
 
-def _no_text_reason(blocks: list[Block]) -> str | None:
-    total_chars = sum(len(b.text) for b in blocks)
-    cid_chars = sum(len(m) for b in blocks for m in CID.findall(b.text))
-    if not blocks:
-        return "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
-    if total_chars and cid_chars / total_chars > 0.2:
-        return "PDF 的文字层无法识别（字体未嵌入编码，提取出乱码），无法检查内容"
-    return None
-
-
-def _page_lines(page) -> list[_Line]:
+def _page_lines(page) -> tuple[list[_Line], int, int]:
+    """The lines of a page (fake-bold doubles removed: a glyph printed 2–4 times over itself to look bold),
+    its character count, and how many of them are drawn in fonts without a mapping to Unicode."""
+    page = page.dedupe_chars(tolerance=1, extra_attrs=("fontname",))  # sizes of the doubles differ by 1e-13
+    without = _unmapped_fonts(page)
     out = []
+    count = bad = 0
     for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True):
+        count += len(ln["chars"])
+        if without:
+            bad += sum(1 for c in ln["chars"] if c.get("fontname") in without)
         text = _unstretch(ln["text"].replace("\u3000", " "))
         if text.strip():
             first = next((c for c in ln["chars"] if c["text"].strip()), None) or {}
             size = round(float(first["size"]), 1) if first.get("size") else None
             out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), size, _is_red(first.get("non_stroking_color"))))
+    return out, count, bad
+
+
+def _unmapped_fonts(page) -> set[str]:
+    """Names of the page's TrueType fonts that carry no mapping to Unicode at all: no /ToUnicode, no /Encoding,
+    symbolic and embedded (their codes are glyph numbers, so the extracted letters are not the text)."""
+    from pdfminer.pdftypes import resolve1
+
+    out: set[str] = set()
+    resources = resolve1(getattr(page.page_obj, "resources", None)) or {}
+    fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+    for font in (fonts or {}).values() if isinstance(fonts, dict) else ():
+        font = resolve1(font)
+        if not isinstance(font, dict) or "ToUnicode" in font or font.get("Encoding") is not None:
+            continue
+        desc = resolve1(font.get("FontDescriptor")) or {}
+        subtype = pdf_parts.text_of(font.get("Subtype"))
+        flags = resolve1(desc.get("Flags")) if isinstance(desc, dict) else None
+        embedded = isinstance(desc, dict) and any(k in desc for k in ("FontFile", "FontFile2", "FontFile3"))
+        if subtype == "TrueType" and isinstance(flags, int) and flags & 4 and embedded:  # Type1 has its own encoding
+            name = font.get("BaseFont")
+            name = getattr(name, "name", name)
+            out.add(name.decode("latin-1") if isinstance(name, bytes) else str(name))
     return out
 
 

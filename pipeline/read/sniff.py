@@ -126,5 +126,6 @@ def _check_zip(path: Path, limits: Limits) -> None:
     themselves are inflated under caps by the reader: see safezip)."""
     with SafeZip(path, limits) as z:
         names = set(z.names)
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in names and "_rels/.rels" not in names:  # the main part may be elsewhere:
+        # the reader follows _rels/.rels to it, and says NOT_A_DOCUMENT when there is none
         raise InputError("这个压缩包不是 Word 文档（缺少正文部分）；请用 Word 另存为 .docx 后再放入。", "NOT_A_DOCUMENT")

@@ -68,6 +68,8 @@ class Rules:
     categories: tuple[Category, ...]
     timing_words: dict[str, tuple[str, ...]]
     temporary_days: int
+    hidden_properties: tuple[str, ...] = ()  # 文档属性 names whose text earns a HIDDEN_PART finding
+    hidden_ignore: tuple[str, ...] = ()  # property values that are a program's stamp, not anyone's words
 
     def category_name(self, code: int | None) -> str | None:
         return next((c.name for c in self.categories if c.code == code), None)
@@ -154,6 +156,8 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         ),
         timing_words={k: tuple(d["timing"][k]) for k in ("periodic", "phase", "temporary")},
         temporary_days=int(d["timing"]["temporary_days"]),
+        hidden_properties=tuple(d.get("hidden", {}).get("properties", ())),
+        hidden_ignore=tuple(d.get("hidden", {}).get("ignore", ())),
     )
 
 

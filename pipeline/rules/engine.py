@@ -7,10 +7,11 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
-from ..model import Block, Draft, Finding, Metadata
+from ..model import ECHO_PARTS, HIDDEN_PARTS, PARTS, Block, Draft, Finding, Metadata
 from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 MONTH_DAY = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -27,7 +28,9 @@ def finding(rules: Rules, code: str, detail: str, evidence: str, location: str) 
 
 
 def _text_blocks(draft: Draft) -> Iterator[Block]:
-    return (b for b in draft.blocks if b.text.strip())
+    """Every block with text, whatever part of the file it stands in — except the echo of a tracked insertion,
+    whose text is matched in its paragraph already."""
+    return (b for b in draft.blocks if b.text.strip() and b.part not in ECHO_PARTS)
 
 
 # ------------------------------------------------------------------ block
@@ -55,7 +58,7 @@ def check_not_public(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
         if note and not any(p in flat for p in rules.public_notes):
             out.append(finding(rules, "NOT_PUBLIC", note, tidy(block.text), block.location))
             continue
-        short = len(flat.strip("（）()【】[]")) <= rules.marker_max_chars or block.kind in ("header", "footer")
+        short = len(flat.strip("（）()【】[]")) <= rules.marker_max_chars or block.kind in ("header", "footer", "aside")
         marker = _marker(flat, rules) if short else None
         if marker:
             out.append(finding(rules, "NOT_PUBLIC", marker, tidy(block.text), block.location))
@@ -72,6 +75,13 @@ def _marker(flat: str, rules: Rules) -> str | None:
         if at >= 0 and not flat[at + len(m):].startswith("的"):
             return m
     return None
+
+
+def check_unchecked(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    """A part the file carries but the reader could not read (an embedded .bin object, an attachment of an
+    unknown type): it is never ignored."""
+    return [finding(rules, "UNCHECKED_PART", f"{u.location}：{u.reason}", u.location, u.location)
+            for u in draft.unchecked]
 
 
 # ------------------------------------------------------------------ personal data
@@ -354,6 +364,30 @@ def _impossible(m: re.Match[str]) -> bool:
     return 1 <= month <= 12 and iso_date(year, month, day) is None
 
 
+def check_hidden_parts(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    """One finding per kind of hidden place that holds text: comments, tracked changes, hidden text and the
+    free-text document properties. Its own contents are checked like the body by the other checks."""
+    out = []
+    for part in HIDDEN_PARTS:
+        places = [b for b in draft.blocks if b.part == part and b.text.strip() and _counts(b, rules)]
+        if not places:
+            continue
+        where = list(dict.fromkeys(b.location for b in places))
+        location = "、".join(where[:6]) + (f" 等{len(where)}处" if len(where) > 6 else "")
+        evidence = mask_pii(tidy(places[0].text), rules)
+        evidence = evidence[:40] + ("……" if len(evidence) > 40 else "")
+        out.append(finding(rules, "HIDDEN_PART", f"{PARTS[part]}（{len(where)}处）", evidence, location))
+    return out
+
+
+def _counts(block: Block, rules: Rules) -> bool:
+    if block.part != "property":
+        return True
+    name = block.location.split("·", 1)[-1]
+    return (name.startswith(rules.hidden_properties) and block.text.strip() not in rules.hidden_ignore
+            and CJK.search(block.text) is not None)
+
+
 def check_docno(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     normalized, where = find_docno(draft, rules)
     if not normalized or not where:
@@ -365,6 +399,6 @@ def check_docno(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
 
 
 CHECKS: tuple[Callable[[Draft, Metadata, Rules], list[Finding]], ...] = (
-    check_no_text, check_secret, check_not_public, check_pii, check_obligations,
-    check_missing_fields, check_garbles, check_bad_dates, check_docno,
+    check_no_text, check_unchecked, check_secret, check_not_public, check_pii, check_obligations,
+    check_missing_fields, check_garbles, check_bad_dates, check_docno, check_hidden_parts,
 )
