@@ -325,20 +325,24 @@ def feedback_answer(ctx: click.Context, feedback_id: str, text: str, by: str, da
     click.echo(f"意见 {done.feedback.id} 已答复{nth}，答复单：{done.path}")
 
 
-@cli.command("generate", help="批量重新生成文书：forms 审批表 / notices 公示和公告 / responses 答复单 / report 季度汇报。")
-@click.argument("kind", type=click.Choice(["forms", "notices", "responses", "report"]), metavar="文书种类")
+@cli.command("generate", help="批量重新生成文书：forms 审批表 / notices 公示和公告 / responses 答复单 / report 季度汇报 / "
+                              "inspection 月度检查督办 / catalogue 年度党务公开目录。")
+@click.argument("kind", type=click.Choice(["forms", "notices", "responses", "report", "inspection", "catalogue"]),
+                metavar="文书种类")
 @click.option("--item", "item_id", metavar="事项编号", help="只生成某个事项。")
 @click.option("--status", metavar="状态", help="只生成某状态的事项。")
 @click.option("--quarter", metavar="季度", help="季度汇报的季度，如 2023Q4（默认本季度）。")
+@click.option("--month", metavar="月份", help="月度检查督办的月份，如 2026-11（默认本月）。")
+@click.option("--year", metavar="年份", help="党务公开目录的年份，如 2026（默认今年）。")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="并行进程数（1–64）。")
 @click.pass_context
 def generate_cmd(ctx: click.Context, kind: str, item_id: str | None, status: str | None, quarter: str | None,
-                 workers: int) -> None:
+                 month: str | None, year: str | None, workers: int) -> None:
     from pipeline.api import generate, select_items
 
     with session(ctx) as s:
-        if kind == "report":
-            paths = generate(s, kind, quarter=quarter)
+        if kind in ("report", "inspection", "catalogue"):
+            paths = generate(s, kind, quarter=quarter, month=month, year=year)
         else:
             n = len(select_items(s, item_id, status))
             with click.progressbar(length=n, label="生成文书", file=sys.stderr) as bar:

@@ -268,7 +268,7 @@ def _one_feedback(s: Session, fid: str) -> FeedbackRecord:
 
 
 # ------------------------------------------------------------------ batch generation
-GENERATE_KINDS = ("forms", "notices", "responses", "report")
+GENERATE_KINDS = ("forms", "notices", "responses", "report", "inspection", "catalogue")
 
 
 def select_items(s: Session, item_id: str | None, status: str | None) -> list[Item]:
@@ -279,15 +279,25 @@ def select_items(s: Session, item_id: str | None, status: str | None) -> list[It
 
 def generate(s: Session, kind: str, item_id: str | None = None, status: str | None = None,
              quarter: str | None = None, on_done: Callable[[Item], None] | None = None,
-             workers: int = 1) -> list[Path]:
+             workers: int = 1, month: str | None = None, year: str | None = None) -> list[Path]:
     """Regenerate documents in batch: approval forms (+ report JSON, 公开稿), notices, responses or the
     quarterly report. Each file is replaced atomically."""
     from .reports import parse_quarter, write_quarterly
 
     if kind not in GENERATE_KINDS:
         raise UsageError(f"generate 只能生成：{' / '.join(GENERATE_KINDS)}。")
+    today = s.ledger.clock.today()
     if kind == "report":
-        return write_quarterly(s.settings, s.ledger, parse_quarter(quarter, s.ledger.clock.today()))
+        return write_quarterly(s.settings, s.ledger, parse_quarter(quarter, today), s.rules.categories)
+    if kind == "inspection":
+        from .inspection import write_inspection
+        from .workdays import Month
+
+        return write_inspection(s.settings, s.ledger, Month.parse(month) if month else Month.of(today))
+    if kind == "catalogue":
+        from .catalogue import parse_year, write_year_catalogue
+
+        return write_year_catalogue(s.settings, s.ledger, parse_year(year, today), s.rules.categories)
     if kind == "forms" and workers > 1:
         from .batch import generate_many
 

@@ -236,6 +236,11 @@ class Ledger:
         return Item(row["id"], row["status"], row["title"], v["file"], v["sha256"], v["version"],
                     Report.from_json(json.loads(v["report"])), row["due"], row["created"], events)
 
+    def timeline(self, item_id: str) -> list[tuple[str, str | None, str | None, dict]]:
+        """(entered at, from state, to state, data) of every event of the item, oldest first."""
+        rows = self.db.execute("SELECT at, from_state, to_state, data FROM events WHERE item_id=? ORDER BY id", (item_id,))
+        return [(r["at"], r["from_state"], r["to_state"], json.loads(r["data"]) if r["data"] else {}) for r in rows]
+
     def event_data(self, item_id: str) -> list[dict]:
         """The structured side of the item's events (decisions, periods, publications), oldest first."""
         rows = self.db.execute("SELECT data FROM events WHERE item_id=? AND data IS NOT NULL ORDER BY id", (item_id,))

@@ -44,8 +44,12 @@ TEMPLATE_KEYS: dict[str, set[str]] = {
     "意见反馈答复单": {"org", "feedback_id", "item_id", "item_title", "person", "received", "channel",
                 "content", "answer", "answered_by", "answered_at", "generated", "round_note"},
     "处理结果公开": {"org", "item_id", "title", "rows", "generated"},
-    "季度汇报": {"org", "quarter", "total", "by_category", "by_scope", "by_form", "disclosed",
-             "feedback_total", "feedback_answered", "overdue", "generated"},
+    "季度汇报": {"org", "quarter", "received", "total", "blocked", "approved", "returned", "predisclosed",
+             "inside", "outside", "summary", "by_category", "by_scope", "by_form", "disclosed",
+             "feedback_total", "feedback_answered", "feedback_open", "overdue", "generated"},
+    "月度检查": {"org", "office", "month", "as_of", "n_waiting", "n_overdue", "n_due_soon", "n_periods", "n_opinions",
+             "waiting", "overdue", "due_soon", "periods", "opinions", "generated"},
+    "党务公开目录": {"org", "year", "total", "inside", "outside", "rows", "generated"},
 }
 
 # What a template shows for an empty list or an unsigned date, so a table never loses its only row and
@@ -61,7 +65,17 @@ _EMPTY_ROWS: dict[str, dict[str, dict[str, str]]] = {
         "by_form": {"name": "无", "count": "0"},
         "disclosed": {"id": "—", "title": "本季度无已公开事项", "date": "—", "scope": "—"},
         "overdue": {"id": "—", "title": "无逾期未公开事项", "due": "—"},
+        "summary": {"name": "无", "count": "0"},
     },
+    "月度检查": {
+        "waiting": {"id": "—", "title": "无", "step": "—", "days": "—", "who": "—"},
+        "overdue": {"id": "—", "title": "无", "due": "—", "days": "—", "who": "—"},
+        "due_soon": {"id": "—", "title": "无", "due": "—", "days": "—", "who": "—"},
+        "periods": {"id": "—", "title": "无", "period": "—", "state": "—", "who": "—"},
+        "opinions": {"id": "—", "content": "无", "item": "—", "days": "—", "who": "—"},
+    },
+    "党务公开目录": {"rows": {"n": "—", "title": "本年度无已公开事项", "category": "—", "scope": "—", "form": "—",
+                           "date": "—"}},
 }
 _BLANK_DATES: dict[str, tuple[str, ...]] = {
     "审批表": ("bureau_date", "district_date"),

@@ -327,7 +327,7 @@ def test_documents_are_filled_from_the_ledger_and_the_config(built: Built) -> No
     for item_id, _, day in publications(built.root):
         assert Q_START <= date.fromisoformat(day[:10]) <= Q_END
         assert item_id in report
-    assert f"共办理党务公开事项{len(built.ids)}项" in report
+    assert f"共收到文稿{len(built.ids)}件，其中党务公开事项{len(built.ids)}项" in report
 
 
 # ============================================================================ 3. the 审批表 boxes
@@ -547,12 +547,12 @@ def test_generate_forms_with_two_workers_gives_the_same_files(built: Built, tmp_
 
 
 # ============================================================================ 8. templates check
-def test_templates_check_lists_the_six_templates_and_their_variables(built: Built) -> None:
+def test_templates_check_lists_the_eight_templates_and_their_variables(built: Built) -> None:
     result = WsCli(built.root, NOW)("templates", "check")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if line.startswith(("✓", "✗"))]
-    assert len(heads) == 6 and all(lines[i].startswith("✓") for i in heads)
+    assert len(heads) == 8 and all(lines[i].startswith("✓") for i in heads)
     listed = {}
     for i in heads:
         name = Path(lines[i][2:].strip()).stem
@@ -586,7 +586,7 @@ def test_templates_check_names_an_unknown_variable(built: Built, tmp_path: Path)
     assert result.exit_code == 7, result.output
     problem = [line for line in result.stdout.splitlines() if "问题：" in line]
     assert len(problem) == 1 and "nonsense" in problem[0] and "未知变量" in problem[0] and "审批表.docx" in problem[0]
-    assert result.stdout.count("✓") == 5 and result.stdout.count("✗") == 1
+    assert result.stdout.count("✓") == 7 and result.stdout.count("✗") == 1
     assert is_chinese(result.stderr) and "Traceback" not in result.output
 
     # rendering with it fails the same way, in Chinese, and leaves the existing 审批表 alone
@@ -637,7 +637,7 @@ def report_tables(built: Built) -> list[list[list[str]]]:
 
 
 def test_quarterly_report_counts_each_form_of_disclosure_once(built: Built) -> None:
-    by_form = report_tables(built)[2]
+    by_form = report_tables(built)[3]  # after the summary, by category and by scope
     assert by_form[0] == ["类别", "事项数（项）"]
     forms = {}
     for key in built.ids:

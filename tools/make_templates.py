@@ -487,36 +487,29 @@ def quarterly_report() -> DocumentObject:
     para(doc, ["关于", "{{ quarter }}", "党务公开情况的汇报"], "Title")
     para(doc, "区党务公开领导小组：", "主送机关")
     para(doc, ["{{ quarter }}", "，", "{{ org }}", "按照党务公开工作有关规定，坚持先党内后党外、"
-               "没有明确禁止公开的事项一般予以公开的原则，共办理党务公开事项", "{{ total }}",
-               "项。现将有关情况汇报如下："])
-    para(doc, "一、公开事项分类情况", "Heading 1")
-    for caption, var in (("（一）按公开内容", "by_category"), ("（二）按公开范围", "by_scope"),
-                         ("（三）按公开形式", "by_form")):
+               "没有明确禁止公开的事项一般予以公开的原则，共收到文稿", "{{ received }}", "件，其中党务公开事项",
+               "{{ total }}", "项，涉密或标明不公开、已拦截不予公开的", "{{ blocked }}", "件；审核通过",
+               "{{ approved }}", "项次、退回修改", "{{ returned }}", "项次，预公开", "{{ predisclosed }}",
+               "项，党内公开", "{{ inside }}", "项，党外公开", "{{ outside }}", "项。现将有关情况汇报如下："])
+    para(doc, "一、本季度办理情况", "Heading 1")
+    _count_table(doc, "summary", "项目", "数量")
+    para(doc, "二、公开事项分类情况", "Heading 1")
+    for caption, var in (("（一）按公开内容（本季度收到的党务公开事项）", "by_category"),
+                         ("（二）按公开范围（本季度公开的事项）", "by_scope"),
+                         ("（三）按公开形式（本季度公开的事项）", "by_form")):
         para(doc, caption, "Heading 2")
         _count_table(doc, var)
-    para(doc, "二、已公开事项目录", "Heading 1")
-    w = (34, 72, 28, 22)
-    t = table(doc, w)
-    S, SL = "表格小字", "表格小标签"
-    head = row(t, [("事项编号", SL), ("公开事项", SL), ("公开日期", SL), ("范围", SL)], widths=w, height=8)
-    _tr_flag(head, "w:tblHeader")
-    tag_row(t, "{%tr for d in disclosed %}", w)
-    row(t, [("{{ d.id }}", S), ("{{ d.title }}", S), ("{{ d.date }}", S), ("{{ d.scope }}", S)], widths=w, height=8)
-    tag_row(t, "{%tr endfor %}", w)
+    para(doc, "三、已公开事项目录", "Heading 1")
+    _list_table(doc, "disclosed", "d", (("事项编号", "id", 34), ("公开事项", "title", 72), ("公开日期", "date", 28),
+                                          ("范围", "scope", 22)))
     para(doc, "完整目录见同期导出的党务公开台账（.xlsx）。", "生成说明")
-    para(doc, "三、意见建议办理情况", "Heading 1")
-    para(doc, ["本季度共收到党员、干部和群众意见建议", "{{ feedback_total }}", "件，已答复",
-               "{{ feedback_answered }}", "件，答复情况已按规定予以公开。"])
-    para(doc, "四、逾期未公开事项", "Heading 1")
-    w2 = (34, 94, 28)
-    t2 = table(doc, w2)
-    head = row(t2, [("事项编号", SL), ("公开事项", SL), ("应公开日期", SL)], widths=w2, height=8)
-    _tr_flag(head, "w:tblHeader")
-    tag_row(t2, "{%tr for o in overdue %}", w2)
-    row(t2, [("{{ o.id }}", S), ("{{ o.title }}", S), ("{{ o.due }}", S)], widths=w2, height=8)
-    tag_row(t2, "{%tr endfor %}", w2)
-    gap(doc)
-    para(doc, "五、下一步工作", "Heading 1")
+    para(doc, "四、意见建议办理情况", "Heading 1")
+    para(doc, ["本季度共收到党员、干部和群众意见建议", "{{ feedback_total }}", "件，答复",
+               "{{ feedback_answered }}", "件（含以前收到、本季度答复的），截至季度末尚未答复",
+               "{{ feedback_open }}", "件，答复情况已按规定予以公开。"])
+    para(doc, "五、逾期未公开事项", "Heading 1")
+    _list_table(doc, "overdue", "o", (("事项编号", "id", 34), ("公开事项", "title", 94), ("应公开日期", "due", 28)))
+    para(doc, "六、下一步工作", "Heading 1")
     para(doc, "下一步，我们将继续严格执行党务公开审核、预公开和反馈程序，规定性工作按季度定期公开，"
               "阶段性工作在阶段完成后及时公开，临时性工作随时公开，对逾期事项逐项督办，"
               "切实保障党员、群众的知情权、参与权和监督权。")
@@ -525,11 +518,68 @@ def quarterly_report() -> DocumentObject:
     return doc
 
 
-def _count_table(doc: DocumentObject, var: str) -> None:
+def _list_table(doc: DocumentObject, var: str, loop: str, columns) -> None:
+    """A table with a header row and one row per element of `var` (a repeated header on every page)."""
+    w = tuple(c[2] for c in columns)
+    t = table(doc, w)
+    S, SL = "表格小字", "表格小标签"
+    head = row(t, [(c[0], SL) for c in columns], widths=w, height=8)
+    _tr_flag(head, "w:tblHeader")
+    tag_row(t, "{%tr for " + loop + " in " + var + " %}", w)
+    row(t, [("{{ " + loop + "." + c[1] + " }}", S) for c in columns], widths=w, height=8)
+    tag_row(t, "{%tr endfor %}", w)
+    gap(doc)
+
+
+def monthly_inspection() -> DocumentObject:
+    """工作方案 六.3：每月组织一次检查督办 — for the leadership group."""
+    doc = new_document("党务公开工作月度检查督办")
+    para(doc, ["{{ month }}", "党务公开工作检查督办情况"], "Title")
+    para(doc, "局党务公开领导小组：", "主送机关")
+    para(doc, ["按照党务公开工作方案“每月组织一次检查督办”的要求，", "{{ office }}", "对截至", "{{ as_of }}",
+               "的党务公开事项进行了检查：待审核、待签字", "{{ n_waiting }}", "项，逾期未公开", "{{ n_overdue }}",
+               "项，10个工作日内到期", "{{ n_due_soon }}", "项，预公开期满或即将期满", "{{ n_periods }}",
+               "项，意见建议未答复", "{{ n_opinions }}", "件。具体如下："])
+    para(doc, "一、待审核、待签字事项", "Heading 1")
+    _list_table(doc, "waiting", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("环节", "step", 24),
+                                       ("已等待（工作日）", "days", 20), ("责任人", "who", 26)))
+    para(doc, "二、逾期未公开事项", "Heading 1")
+    _list_table(doc, "overdue", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("应公开日期", "due", 24),
+                                       ("逾期（工作日）", "days", 20), ("责任人", "who", 26)))
+    para(doc, "三、10个工作日内到期事项", "Heading 1")
+    _list_table(doc, "due_soon", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("应公开日期", "due", 24),
+                                        ("剩余（工作日）", "days", 20), ("责任人", "who", 26)))
+    para(doc, "四、预公开（公示）期满事项", "Heading 1")
+    _list_table(doc, "periods", "r", (("事项编号", "id", 30), ("公开事项", "title", 50), ("公示期", "period", 36),
+                                       ("情况", "state", 14), ("责任人", "who", 26)))
+    para(doc, "五、未答复的意见建议", "Heading 1")
+    _list_table(doc, "opinions", "r", (("意见编号", "id", 30), ("意见内容", "content", 50), ("所涉事项", "item", 30),
+                                        ("已等待（工作日）", "days", 20), ("责任人", "who", 26)))
+    para(doc, "六、督办要求", "Heading 1")
+    para(doc, "请各责任人对上述事项逐项办理：待审核、待签字事项请尽快审核签字；逾期事项请说明原因并立即公开；"
+              "即将到期事项请按期公开；公示期满的事项请及时正式公开；意见建议请在5个工作日内答复。"
+              "办理情况于下次检查时通报。")
+    signature(doc, "{{ org }}", "{{ generated }}")
+    return doc
+
+
+def annual_catalogue() -> DocumentObject:
+    """《中国共产党党务公开条例（试行）》：党务公开目录 of the year."""
+    doc = new_document("党务公开目录")
+    para(doc, ["{{ org }}", "{{ year }}", "年度党务公开目录"], "Title")
+    para(doc, ["本目录收录", "{{ year }}", "年度已公开的党务公开事项", "{{ total }}", "项（党内公开",
+               "{{ inside }}", "项，党外公开", "{{ outside }}", "项），按公开内容类别排列。"])
+    _list_table(doc, "rows", "r", (("序号", "n", 10), ("公开事项", "title", 52), ("内容类别", "category", 28),
+                                    ("公开范围", "scope", 20), ("公开形式", "form", 24), ("公开时间", "date", 22)))
+    signature(doc, "{{ org }}", "{{ generated }}")
+    return doc
+
+
+def _count_table(doc: DocumentObject, var: str, head: str = "类别", count: str = "事项数（项）") -> None:
     w = (90, 40)
     t = table(doc, w)
     S, SL = "表格小字", "表格小标签"
-    row(t, [("类别", SL), ("事项数（项）", SL)], widths=w, height=8)
+    row(t, [(head, SL), (count, SL)], widths=w, height=8)
     tag_row(t, "{%tr for c in " + var + " %}", w)
     row(t, [("{{ c.name }}", S), ("{{ c.count }}", S)], widths=w, height=8)
     t.rows[-1].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -544,6 +594,8 @@ TEMPLATES = {
     "意见反馈答复单.docx": feedback_answer,
     "处理结果公开.docx": handling_results,
     "季度汇报.docx": quarterly_report,
+    "月度检查.docx": monthly_inspection,
+    "党务公开目录.docx": annual_catalogue,
 }
 
 
