@@ -8,25 +8,15 @@ from typing import Iterator
 
 from .model import Application, Block, Draft, Metadata, Timing
 from .rules import Rules
+from .textutil import date_only, find_dates, normalize_docno, squeeze, tidy
+from .titles import find_title, organs_in
 from .workdays import quarter_end
-from .textutil import PUNCT_EDGE, SPACES, date_only, find_dates, normalize_docno, squeeze, tidy
 
-DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划", "规定", "汇报", "情况", "意见", "办法", "细则",
-             "通告", "公告", "批复", "请示", "函", "纪要", "规则", "要点", "总结", "安排", "决议", "议案", "指引", "制度",
-             "申请表", "实施方案", "工作方案", "公报", "年度报告", "命令", "令")
-ORGAN_END = re.compile(
-    r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司|单位"
-    r"|银行|分行|支行|学校|街道|社区)$")
-NOT_ORGAN = re.compile(r"[。，,：:；;！？!?、]|关于|^(附件|抄送|主送|特此|请|将|对|在|按)|\d\s*[年月日号]")  # a sentence
 SEAL_NOTE = re.compile(r"^[（(][^）)]*[）)]$")
-BANNER = re.compile(r"(文件|简报|通讯|快报|纪要)$")
-DOCNO_DRAFT = re.compile(r"[〔\[［【（(]\s*[0-9XxＸ×]{4}\s*[〕\]］】）)]\s*[0-9XxＸ×\s]{0,5}号$")  # XXX〔2023〕X号, 〔2023〕  号
-COPY_NO = re.compile(r"^[0-9A-Za-z]{4,8}$")
-URGENCY = re.compile(r"^(特急|加急|特提|平急|急件)")
-SALUTATION_END = ("：", ":")
 NOTE = re.compile(r"^[（(]\s*(此件[^）)]{1,14})\s*[）)]$")
 LEVELS = ("绝密", "机密", "秘密")
 IMPRINT = re.compile(r"印发$|印发\s*$|抄送|^主送|^抄报")
+TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 def extract(draft: Draft, rules: Rules) -> Metadata:
@@ -36,7 +26,7 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
     app = _application(draft, rules)
     docno, _ = find_docno(draft, rules)
     level, period = find_secrecy(draft, rules)
-    title, start = _title(body, rules)
+    title, start = find_title(body, rules)
     date_iso, issuer = _signature(body)
     issuer = issuer or _title_issuer(body, start)
     if app:
@@ -126,71 +116,6 @@ def _head(draft: Draft, n: int, kinds: tuple[str, ...] = ("para", "page")) -> li
     return [b for b in draft.blocks if b.kind in kinds][:n]
 
 
-# ------------------------------------------------------------------ title
-def _title(body: list[Block], rules: Rules) -> tuple[str | None, int | None]:
-    """The title and the index of the body block it starts in."""
-    head = [squeeze(b.text) for b in body[:12]]
-    start = next((i for i, t in enumerate(head) if _is_title_start(t, rules)), None)
-    if start is None:
-        start = next((i for i, t in enumerate(head) if not _is_furniture(t, rules)), None)
-    if start is None:
-        return None, None
-    title = head[start]
-    for nxt in head[start + 1:]:
-        if not _continues_title(title, nxt, rules):
-            break
-        title += nxt
-    if _organ_leads_title(body, head, start, rules):
-        start -= 1
-        title = head[start] + title
-    return title.strip(PUNCT_EDGE.replace("《", "").replace("》", "").replace("（", "").replace("）", "")) or None, start
-
-
-def _organ_leads_title(body: list[Block], head: list[str], start: int, rules: Rules) -> bool:
-    """A title broken after the organ name (中共…党组 / 关于…的通知, 洪泽区人民政府 / 2023年…年度报告): the organ
-    line belongs to the title when it looks like the title line (same size, not red), or when the 版头 is
-    already above it. A red 版头 of the same words directly above 关于… does not."""
-    if start == 0 or _is_furniture(head[start - 1], rules) or not organs_in(body[start - 1].text):
-        return False
-    lead, first = body[start - 1], body[start]
-    if lead.red:
-        return False
-    same_look = lead.size is not None and lead.size == first.size
-    return same_look or any(_is_furniture(t, rules) for t in head[: start - 1] if t)
-
-
-def _is_furniture(t: str, rules: Rules) -> bool:
-    """Lines of the 版头 that are not the title: copy numbers, secrecy, urgency, banner, 发文字号."""
-    return (
-        not t
-        or bool(COPY_NO.match(t))
-        or bool(URGENCY.match(t))
-        or bool(rules.secret_mark.search(t) and len(t) <= 30)
-        or bool(rules.secret_alone.match(t))
-        or bool(BANNER.search(t) and "关于" not in t)
-        or bool((rules.docno.search(t) or DOCNO_DRAFT.search(t)) and len(t) <= 40)
-        or t.endswith(SALUTATION_END)
-        or t.startswith("签发人")
-    )
-
-
-def _is_title_start(t: str, rules: Rules) -> bool:
-    if _is_furniture(t, rules) or len(t) > 90 or "。" in t:
-        return False
-    if "关于" in t[:30] or t.endswith(DOC_TYPES):
-        return True
-    # a line that only breaks off a longer title (关于印发… / …的通知 split over lines)
-    return t.startswith(("关于", "中共")) and not ORGAN_END.search(t)
-
-
-def _continues_title(title: str, nxt: str, rules: Rules) -> bool:
-    if not nxt or _is_furniture(nxt, rules) or "。" in nxt or len(title) + len(nxt) > 100:
-        return False
-    if nxt.startswith(("的", "和", "及", "与")) or (nxt in DOC_TYPES and not title.endswith(DOC_TYPES)):
-        return True
-    return not title.endswith(DOC_TYPES) and (nxt.endswith(DOC_TYPES) or len(nxt) <= 20) and not ORGAN_END.search(nxt)
-
-
 # ------------------------------------------------------------------ signature: issuer and 成文日期
 def _signature(body: list[Block]) -> tuple[str | None, str | None]:
     """The 成文日期 is the last line that is only a date; the issuer the organ line(s) just above it."""
@@ -231,27 +156,17 @@ def _issuer_above(body: list[Block], i: int) -> str | None:
     return "、".join(organs) or None
 
 
-def organs_in(raw: str) -> list[str]:
-    """The organ names on a signature line: 学生工作处  国际合作与交流处 → two; 青 川 区 科 学 技 术 局 → one;
-    特此通知, a body sentence or a placeholder (Xxxxxxxx) → none."""
-    parts = [p.strip(PUNCT_EDGE) for p in SPACES.split(raw.strip())]
-    if len(parts) > 1 and all(len(p) >= 3 and _is_organ(p) for p in parts):
-        return parts
-    whole = squeeze(raw).strip(PUNCT_EDGE)
-    return [whole] if _is_organ(whole) else []
-
-
-def _is_organ(t: str) -> bool:
-    return 2 <= len(t) <= 25 and bool(ORGAN_END.search(t)) and not NOT_ORGAN.search(t)
-
-
 def _title_issuer(body: list[Block], start: int | None) -> str | None:
     """No organ signs the draft (a seal only, or a placeholder): the 发文机关 its title names, as in
-    中国银保监会扬州监管分局关于印发…的通知, or the organ line its title starts with."""
+    中国银保监会扬州监管分局关于印发…的通知, the organ before the year of a report (中共…社会工作部2024年度部门决算),
+    or the organ line its title starts with."""
     if start is None:
         return None
     raw = body[start].text
     cut = raw.find("关于")
+    year = TITLE_YEAR.search(raw)
+    if cut <= 0 and year and year.start() > 0:
+        cut = year.start()
     return "、".join(organs_in(raw[:cut] if cut > 0 else raw)) or None
 
 

@@ -328,6 +328,39 @@ def test_inside_first_not_for_the_decisive_significance_phrase(tmp_path):
     assert "INSIDE_FIRST" not in codes(r)
 
 
+@pytest.mark.parametrize("sentence", [
+    "这是党中央作出的一项重大决策部署，各地区各部门要抓好落实。",
+    "支持和保证人大依法行使立法权、监督权、决定权、任免权。",
+    "统筹落实市、区两级涉及社区发展的重大决策和社区建设规划。",
+    "认真学习领会党中央关于干部选拔任用的重大决策。",
+])
+def test_inside_first_not_for_a_mere_mention(tmp_path, sentence):
+    """The obligation belongs to what this draft decides, not to a decision it refers to."""
+    assert "INSIDE_FIRST" not in codes(draft(tmp_path, sentence))
+
+
+def test_inside_first_not_for_a_speech(tmp_path):
+    """A speech (it opens by addressing the audience) decides nothing: its talk of 任职 and 重大决策 is not
+    this draft's own decision."""
+    path = make_docx(tmp_path / "speech.docx", [
+        "同志们：现在，我代表局党组作工作报告。",
+        "过去一年，我们对重大决策实行集体研究，干部任职前严格考察。",
+    ])
+    assert "INSIDE_FIRST" not in codes(check(path))
+
+
+def test_inside_first_still_fires_for_a_notice_that_decides(tmp_path):
+    path = make_docx(tmp_path / "n.docx", [
+        "关于王建国同志任职的通知", "各科室：", "经局党组会议研究决定，王建国同志任局办公室主任。",
+    ])
+    assert the(check(path), "INSIDE_FIRST").location == "第1段"
+
+
+def test_escalate_not_for_a_mention_of_a_decision(tmp_path):
+    r = draft(tmp_path, "全区各级党组织要认真贯彻落实区委重大决策，确保全区工作落到实处。")
+    assert "ESCALATE" not in codes(r)
+
+
 # ------------------------------------------------------------------------------------------------ PRE_DISCLOSE
 @pytest.mark.parametrize("sentence", [
     "现将《局机关党务公开目录（征求意见稿）》印发给你们，请提出修改意见。",

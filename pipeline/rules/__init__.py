@@ -21,6 +21,8 @@ class Obligation:
     patterns: tuple[re.Pattern[str], ...]
     all_of: tuple[tuple[str, ...], ...]
     exceptions: tuple[str, ...]
+    mention_cues: tuple[str, ...] = ()  # a hit whose clause has one of these refers to a decision, is not one
+    own_decision: bool = False  # fires only on what this document decides, appoints or announces
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Rules:
     bad_date: tuple[re.Pattern[str], ...]
     docno: re.Pattern[str]
     garbles: tuple[Garble, ...]
+    speech_openings: tuple[str, ...]
+    speech_titles: tuple[str, ...]
     categories: tuple[Category, ...]
     timing_words: dict[str, tuple[str, ...]]
     temporary_days: int
@@ -143,6 +147,8 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         pii_phone_labels=tuple(d["pii"].get("phone_labels", ())),
         pii_label_window=int(d["pii"].get("label_window", 12)),
         obligations=tuple(_obligation(o) for o in d["obligation"]),
+        speech_openings=tuple(d.get("decision", {}).get("speech_openings", ())),
+        speech_titles=tuple(d.get("decision", {}).get("speech_titles", ())),
         application_marker=app["marker"],
         application_required=tuple(app["required"]),
         application_fields=dict(app["fields"]),
@@ -187,4 +193,6 @@ def _obligation(o: dict[str, Any]) -> Obligation:
         patterns=tuple(re.compile(p) for p in o.get("patterns", ())),
         all_of=tuple(tuple(g) for g in o.get("all_of", ())),
         exceptions=tuple(o.get("except", ())),
+        mention_cues=tuple(o.get("mention_cues", ())),
+        own_decision=bool(o.get("own_decision", False)),
     )

@@ -241,23 +241,50 @@ def _starts(text: str, word: str) -> Iterator[int]:
         at = text.find(word, at + 1)
 
 
-def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> tuple[str, int] | None:
+CLAUSE_END = "，,。；;：:！!？?\n"
+
+
+def _first_word(text: str, words: tuple[str, ...], exceptions: tuple[str, ...],
+                cues: tuple[str, ...] = ()) -> tuple[str, int] | None:
+    """The earliest word of `words` in text that no exception covers and whose clause has no mention cue."""
     best: tuple[str, int] | None = None
     for w in words:
         if w not in text:
             continue
         covered = covered_starts(text, w, exceptions)
-        at = next((a for a in _starts(text, w) if a not in covered), None)
+        at = next((a for a in _starts(text, w) if a not in covered and not _mentioned(text, a, len(w), cues)), None)
         if at is not None and (best is None or at < best[1]):
             best = (w, at)
     return best
 
 
-def _obligation_hit(ob: Obligation, draft: Draft) -> tuple[str, Block] | None:
+def _mentioned(text: str, start: int, length: int, cues: tuple[str, ...], reach: int = 16) -> bool:
+    """The hit refers to a decision made elsewhere: a cue (落实, 学习 …) stands shortly before it in the
+    same clause — 统筹落实市、区两级涉及社区发展的重大决策 — or just after it (重大决策的贯彻)."""
+    if not cues:
+        return False
+    lo = max((text.rfind(c, 0, start) for c in CLAUSE_END), default=-1) + 1
+    his = [i for i in (text.find(c, start + length) for c in CLAUSE_END) if i >= 0]
+    before = text[max(lo, start - reach): start]
+    after = text[start + length: min([*his, start + length + 4])]
+    return any(c in before or c in after for c in cues)
+
+
+def is_speech(draft: Draft, title: str | None, rules: Rules) -> bool:
+    """A speech or study material: it opens by addressing an audience (同志们：) or its title says so.
+    Such a text decides nothing itself."""
+    first = next((squeeze(b.text) for b in draft.blocks if b.kind in ("para", "page") and b.text.strip()), "")
+    return first.startswith(rules.speech_openings) or any(w in squeeze(title or "") for w in rules.speech_titles)
+
+
+def _obligation_hit(ob: Obligation, draft: Draft, md: Metadata, rules: Rules) -> tuple[str, Block] | None:
     blocks = list(_text_blocks(draft))
+    if ob.own_decision and is_speech(draft, md.title, rules):
+        title = squeeze(md.title or "")
+        blocks = [b for b in blocks if title and squeeze(b.text) and squeeze(b.text) in title][:1]
     for block in blocks:
         flat = squeeze(block.text)
-        hit = _first_word(flat, ob.words, ob.exceptions)
+        hit = _first_word(flat, ob.words, ob.exceptions, ob.mention_cues)
         if hit:
             return _snippet(flat, hit[1], len(hit[0])), block
         for p in ob.patterns:
@@ -272,7 +299,8 @@ def _all_of_hit(ob: Obligation, blocks: list[Block], window: int = 4) -> tuple[s
     goes on about that decision."""
     flats = [squeeze(b.text) for b in blocks]
     for i, flat in enumerate(flats):
-        first = next((w for w in ob.all_of[0] if w in flat), None)
+        hit = _first_word(flat, ob.all_of[0], ob.exceptions, ob.mention_cues)
+        first = hit[0] if hit else None
         if first is None:
             continue
         near = flats[i:i + window]
@@ -289,7 +317,7 @@ def _snippet(text: str, start: int, length: int, pad: int = 6) -> str:
 def check_obligations(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     out = []
     for ob in rules.obligations:
-        hit = _obligation_hit(ob, draft)
+        hit = _obligation_hit(ob, draft, md, rules)
         if hit:
             evidence, block = hit
             out.append(finding(rules, ob.code, ob.label, evidence, block.location))
