@@ -191,14 +191,15 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
               help="bureau 局党务公开领导小组；district 区党务公开领导小组。")
 @click.option("--comment", metavar="意见", help="审核意见（无文字层的文件须写明人工核对结论）。")
 @click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
+@click.option("--category", type=int, metavar="类别", help="设定内容类别（1–7），用于审批表上“类别待定”或识别有误的事项。")
 @click.pass_context
 def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None,
-               date_text: str | None) -> None:
+               date_text: str | None, category: int | None) -> None:
     from pipeline.api import review
 
     with session(ctx) as s:
-        item = review(s, item_id, approve, by, level, comment, when_of(s, date_text))
-    echo_state(item, "审核结论已记录，审批表已更新。")
+        item = review(s, item_id, approve, by, level, comment, when_of(s, date_text), category)
+    echo_state(item, "审核结论" + ("和内容类别" if category is not None else "") + "已记录，审批表已更新。")
 
 
 @cli.command("predisclose", help="预公开（公示）一个已审核通过的事项，生成预公开公示。")

@@ -112,7 +112,9 @@ def show_item(s: Session, item_id: str) -> ShownItem:
 
 
 def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None,
-           when: When | None = None) -> Item:
+           when: When | None = None, category: int | None = None) -> Item:
+    if category is not None and not s.rules.category_name(category):
+        workflow.set_category(s.ledger, s.ledger.item(item_id), category, None, by)  # refuses, changes nothing
     item = workflow.review(s.ledger, item_id, approve, by, level, comment, when)
     if item.status == "approved" and item.due is None:  # a NO_TEXT draft cleared by a manual check
         t = item.report.timing
@@ -121,6 +123,8 @@ def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment
                                                     s.settings.temporary_days, s.settings.phase_days,
                                                     s.settings.calendar))
         item = s.ledger.item(item.id)
+    if category is not None:
+        item = workflow.set_category(s.ledger, item, category, s.rules.category_name(category), by)
     documents.write_approval_form(s.settings, s.ledger, item)
     return item
 

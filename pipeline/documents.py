@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import formcode
+from .category import category_text
 from .ledger import FeedbackRecord, Ledger
 from .model import Item
 from .present import TIMING_NAMES
@@ -106,7 +107,7 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
     return {
         "org": settings.org, "item_id": item.id, "title": item.title or "（未识别标题）",
         "doc_number": (md.doc_number if md else None) or "无",
-        "category_name": f"第{md.category}类 {md.category_name}" if md and md.category else "（未识别）",
+        "category_name": category_text(md),
         "issuer": (md.issuer if md else None) or "", "date": cn_date(md.date if md else None),
         "summary": _summary(item, ledger), "scope": _scope(item), "form": form_of(item), "period": _period(item),
         "timing": _timing(item), "verdict": item.report.verdict,

@@ -6,7 +6,8 @@ import re
 from datetime import date
 from typing import Iterator
 
-from .model import Application, Block, Draft, Metadata, Timing
+from .category import classify
+from .model import Application, Block, CategoryCandidate, Draft, Metadata, Timing
 from .rules import Rules
 from .textutil import date_only, find_dates, normalize_docno, squeeze, tidy
 from .titles import find_title, organs_in
@@ -33,7 +34,7 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
         title = app.subject
         issuer = app.department or issuer
         date_iso = app.date or date_iso
-    category = classify(draft, title, rules)
+    cat = classify(draft, title, rules, None if app else start)
     return Metadata(
         format=draft.format,
         pages=draft.pages,
@@ -44,8 +45,10 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
         secrecy=level,
         secrecy_period=period,
         disclosure_note=_note(body),
-        category=category,
-        category_name=rules.category_name(category),
+        category=cat.code,
+        category_name=rules.category_name(cat.code),
+        category_confidence=cat.confidence if cat.scores else None,
+        category_candidates=tuple(CategoryCandidate(c, rules.category_name(c) or "") for c in cat.candidates) or None,
         application=app,
     )
 
@@ -211,24 +214,7 @@ def application_labels(draft: Draft, rules: Rules) -> dict[str, Block]:
     return out
 
 
-# ------------------------------------------------------------------ category and timing
-def classify(draft: Draft, title: str | None, rules: Rules) -> int | None:
-    text = squeeze(draft.text)
-    if not text:
-        return None
-    head = squeeze(title or "")
-    scores: dict[int, int] = {}
-    for cat in rules.categories:
-        score = 0
-        for weight, words in ((3, cat.strong), (1, cat.words)):
-            for w in words:
-                if w in text:
-                    score += weight * (3 if w in head else 1)
-        if score:
-            scores[cat.code] = score
-    return max(scores, key=lambda c: (scores[c], -c)) if scores else max(c.code for c in rules.categories)
-
-
+# ------------------------------------------------------------------ timing
 def timing(draft: Draft, md: Metadata, rules: Rules) -> Timing:
     source = squeeze(md.application.period or "") if md.application and md.application.period else ""
     text = source or squeeze((md.title or "") + draft.text)

@@ -210,6 +210,25 @@ class Ledger:
                 raise WorkflowError(f"{item_id} 的状态已被其他操作改变，请重新查看（gongkai show {item_id}）后再试。")
             self._event(item_id, actor, action, expected, new, comment, data)
 
+    def set_category(self, item_id: str, version: int, code: int, name: str, actor: str) -> None:
+        """The reviewer's content category for the item's current version: written into its recorded
+        report (category and category_name set, candidates cleared) and logged, in one transaction."""
+        with self.tx() as db:
+            row = db.execute("SELECT report FROM versions WHERE item_id=? AND version=?", (item_id, version)).fetchone()
+            status = db.execute("SELECT status FROM items WHERE id=?", (item_id,)).fetchone()
+            if row is None or status is None:
+                raise NotFoundError(f"没有编号为 {item_id} 的事项；请用 gongkai list 查看全部事项。")
+            report = json.loads(row["report"])
+            md = report.get("metadata")
+            if not md:
+                raise WorkflowError(f"{item_id} 没有可设定类别的检查结果（文件无法读取）。")
+            was = md.get("category")
+            md.update({"category": code, "category_name": name, "category_candidates": None})
+            db.execute("UPDATE versions SET report=? WHERE item_id=? AND version=?",
+                       (json.dumps(report, ensure_ascii=False), item_id, version))
+            self._event(item_id, actor, f"设定内容类别：第{code}类 {name}", status[0], status[0], None,
+                        {"kind": "category", "code": code, "was": was, "version": version})
+
     def set_due(self, item_id: str, due: str | None) -> None:
         with self.tx() as db:
             db.execute("UPDATE items SET due=? WHERE id=?", (due, item_id))

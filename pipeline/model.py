@@ -98,6 +98,12 @@ class Application:
 
 
 @dataclass(frozen=True)
+class CategoryCandidate:
+    code: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Metadata:
     format: str
     pages: int | None = None
@@ -111,6 +117,8 @@ class Metadata:
     category: int | None = None
     category_name: str | None = None
     application: Application | None = None
+    category_confidence: float | None = None  # 0–1: the category's lead over the runner-up
+    category_candidates: tuple[CategoryCandidate, ...] | None = None  # the best two when the category is null
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,9 @@ class Report:
         md = d.get("metadata")
         if md:
             app = md.get("application")
-            md = Metadata(**{**md, "application": Application(**app) if app else None})
+            cands = md.get("category_candidates")
+            md = Metadata(**{**md, "application": Application(**app) if app else None,
+                             "category_candidates": tuple(CategoryCandidate(**c) for c in cands) if cands else None})
         return Report(
             file=d["file"],
             sha256=d.get("sha256"),

@@ -1,6 +1,7 @@
 """What the clerk reads: reports and items as plain Chinese text for the terminal."""
 from __future__ import annotations
 
+from .category import category_text
 from .model import SEVERITIES, SEVERITY_NAMES, Report
 
 FIELD_NAMES = (
@@ -22,8 +23,8 @@ def format_report(r: Report) -> str:
         value = getattr(md, key)
         if key == "secrecy" and value:
             value = value + (f"★{md.secrecy_period}" if md.secrecy_period else "")
-        if key == "category_name" and value:
-            value = f"第{md.category}类 {value}"
+        if key == "category_name":
+            value = category_text(md) if md.category or md.category_candidates else value
         lines.append(f"  {name}：{value if value else '（未识别）' if key in ('title', 'date', 'issuer') else '无'}")
     if md.application:
         for key, name in APP_NAMES:

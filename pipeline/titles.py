@@ -91,9 +91,9 @@ def _is_title_start(t: str, rules: Rules) -> bool:
 
 
 def _looks_like_title(block: Block, t: str, base: float | None) -> bool:
-    """A first line without 关于 or a document type is a title only if it is set like one: short, no
+    """A first line without 关于 or a document type is a title only if it is set like one: no
     sentence, not a salutation followed by the speech (同志们：现在，我代表…)."""
-    if len(t) > 50 or SENTENCE.search(t) or "：" in t or ":" in t or _ends_title(t):
+    if len(t) > 200 or SENTENCE.search(t) or "：" in t or ":" in t or _ends_title(t):
         return False
     return True if base is None or block.size is None else block.size >= base
 

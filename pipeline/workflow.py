@@ -62,6 +62,16 @@ def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "b
     return ledger.item(item.id)
 
 
+def set_category(ledger: Ledger, item: Item, code: int, name: str | None, by: str) -> Item:
+    """The reviewer sets the content category (an undecided one — 类别待定 — or a wrong one)."""
+    if not name:
+        raise UsageError(f"没有第{code}类内容类别；--category 请写 1–7 的类别编号（见 gongkai rules show 中的 [categories]）。")
+    if item.status == "closed":
+        _refuse(f"{item.id} 已办结，不能再修改内容类别。")
+    ledger.set_category(item.id, item.version, code, name, by)
+    return ledger.item(item.id)
+
+
 def _check_unblock(item: Item, codes: frozenset[str], comment: str | None) -> None:
     hard = sorted(c for c in codes if c in ("SECRET", "NOT_PUBLIC"))
     if hard:

@@ -15,8 +15,9 @@ from fixtures import (
 )
 
 TOP_KEYS = {"file", "sha256", "status", "error", "metadata", "findings", "disclosable", "timing"}
-META_KEYS = {"format", "pages", "title", "doc_number", "date", "issuer", "secrecy", "secrecy_period",
-             "disclosure_note", "category", "category_name", "application"}
+SPEC_META_KEYS = {"format", "pages", "title", "doc_number", "date", "issuer", "secrecy", "secrecy_period",
+                  "disclosure_note", "category", "category_name", "application"}
+META_KEYS = SPEC_META_KEYS | {"category_confidence", "category_candidates"}  # added, never renamed (issue 12)
 APP_KEYS = {"subject", "department", "content", "scope", "form", "period", "applicant", "date"}
 FINDING_KEYS = {"code", "severity", "message", "evidence", "location"}
 TIMING_KEYS = {"kind", "due"}

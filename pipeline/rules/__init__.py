@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..read import Limits
 
 DEFAULT_RULES = Path(__file__).with_name("default.toml")
+CATEGORY_WEIGHTS = {"strong": 3, "word": 1, "title": 6, "opening": 2, "body": 1, "other_baseline": 3, "threshold": 0.3}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Rules:
     speech_openings: tuple[str, ...]
     speech_titles: tuple[str, ...]
     categories: tuple[Category, ...]
+    category_weights: dict[str, float]
     timing_words: dict[str, tuple[str, ...]]
     temporary_days: int
     hidden_properties: tuple[str, ...] = ()  # 文档属性 names whose text earns a HIDDEN_PART finding
@@ -160,6 +162,7 @@ def _build(d: dict[str, Any], source: str) -> Rules:
             Category(int(k), v["name"], tuple(v.get("strong", ())), tuple(v.get("words", ())))
             for k, v in sorted(d["categories"].items(), key=lambda kv: int(kv[0]))
         ),
+        category_weights={k: float(v) for k, v in {**CATEGORY_WEIGHTS, **d.get("category", {})}.items()},
         timing_words={k: tuple(d["timing"][k]) for k in ("periodic", "phase", "temporary")},
         temporary_days=int(d["timing"]["temporary_days"]),
         hidden_properties=tuple(d.get("hidden", {}).get("properties", ())),

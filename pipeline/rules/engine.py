@@ -351,15 +351,20 @@ def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     inside a longer garble's hit (效劳 in 效劳大局) is that garble's."""
     texts = [(b, squeeze(b.text)) for b in _text_blocks(draft)]
     hits: list[tuple[Garble, list[tuple[Block, str, int]]]] = []
-    spans: dict[int, list[tuple[int, int]]] = {}  # block index → reported (start, end)
+    owner: dict[int, list[int]] = {}  # block index → for each character, the reported hit covering it (0: none)
+    serial = 0
     for g in sorted(rules.garbles, key=lambda g: -len(g.wrong)):
         places = []
         for i, (block, text) in enumerate(texts):
-            for pos in _garble_hits(g, text):
-                if any(s <= pos and pos + len(g.wrong) <= e for s, e in spans.get(i, ())):
-                    continue
+            found = _garble_hits(g, text)
+            marks = owner.setdefault(i, [0] * len(text)) if found else []
+            for pos in found:
+                end = pos + len(g.wrong) - 1
+                if marks[pos] and marks[pos] == marks[end]:
+                    continue  # inside a longer hit already reported
+                serial += 1
+                marks[pos:end + 1] = [serial] * len(g.wrong)
                 places.append((block, text, pos))
-                spans.setdefault(i, []).append((pos, pos + len(g.wrong)))
         if places:
             hits.append((g, places))
     if not any(not g.ambiguous for g, _ in hits):
