@@ -294,7 +294,8 @@ def _paragraph_blocks(p: etree._Element, ctx: Context) -> Iterator[Block]:
         # the look only matters around the title (版头 vs title line): resolve it for the head alone
         size, red = ctx.look.of(p) if ctx.part == "body" and ctx.para <= LOOK_PARAGRAPHS else (None, False)
         yield Block(text=text, location=_where(ctx), kind=ctx.kind, size=size, red=red, part=ctx.part)
-    yield from extra_blocks(para, _where(ctx), ctx)
+    # a paragraph without visible text (a picture, a deleted line) is found after the last one that has text
+    yield from extra_blocks(para, _where(ctx) + ("" if text.strip() or not ctx.para else "后"), ctx)
     for box in p.iter(TXBX):
         if _nearest(box, FALLBACK) is not None:
             continue  # Word 2010+ writes each text box twice: the wps choice and a VML fallback

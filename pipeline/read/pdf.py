@@ -95,7 +95,7 @@ def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
     if xfa is not None and (not body or reason or _placeholder(body)):
         # an XFA form: the page only says "Please wait…"; the form's words are in the XFA packets
         body = [Block(text=t, location=f"XFA 表单第{i}行", part="xfa") for i, t in enumerate(xfa, start=1)]
-        reason = None if sum(len(t) for t in xfa) >= 20 else (
+        reason = None if xfa else (
             "PDF 是 XFA 动态表单，页面上只有占位文字（如 Please wait…），表单内容无法读取，无法检查")
         unread = []
     elif xfa:
