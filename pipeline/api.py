@@ -146,6 +146,7 @@ def publish(s: Session, item_id: str, scope: str, by: str, when: When | None = N
     item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, when,
                             require_signed_form=s.settings.require_signed_form)
     documents.write_notice(s.settings, s.ledger, item, scope)
+    _site_changed(s)
     return item
 
 
@@ -153,7 +154,23 @@ def close(s: Session, item_id: str, by: str, when: When | None = None) -> Item:
     item = workflow.close(s.ledger, item_id, by, when)
     if s.ledger.feedback(item_id=item.id):
         documents.write_results(s.settings, s.ledger, item)
+    _site_changed(s)
     return item
+
+
+# ------------------------------------------------------------------ the intranet column
+def build_site(s: Session, out: Path | None = None, today: date | None = None):
+    from .site.build import build_site as build
+
+    return build(s.settings, s.ledger, s.rules, out, today)
+
+
+def _site_changed(s: Session) -> None:
+    """`site.auto = true`: the column follows every publish, close and answered opinion."""
+    if s.settings.site_auto:
+        from .site.build import rebuild_quietly
+
+        rebuild_quietly(s.settings, s.ledger, s.rules)
 
 
 # ------------------------------------------------------------------ feedback
@@ -244,6 +261,7 @@ def answer_feedback(s: Session, fid: str, text: str, by: str, when: When | None 
     n = s.ledger.answer_feedback(fb.id, item.id, text.strip(), by.strip(), day, s.ledger.clock.stamp())
     fb = _one_feedback(s, fb.id)
     path = documents.write_response(s.settings, s.ledger, s.ledger.item(item.id), fb)
+    _site_changed(s)
     return Answered(fb, path, n, reopened)
 
 

@@ -55,6 +55,12 @@ require_signed_form = false  # true：公开前须收到当前版本的签字审
 stable_seconds = 2.0      # 文件大小和修改时间保持不变多少秒后才处理
 rescan_seconds = 30       # 定期重新扫描收件箱（弥补网络共享目录漏掉的事件）
 polling = "auto"          # auto：网络文件系统上自动用轮询；true / false 强制
+
+[site]                    # 网络式公开：局域网上的党务公开专栏（gongkai site build / gongkai serve）
+dir = "site"              # 网站输出目录：site/public 党外公开，site/inside 党内公开（含工作台）
+auto = false              # true：每次公开、办结、答复意见后自动重新生成网站
+feedback_form = true      # gongkai serve 时，预公开和已公开事项的页面上提供网上意见表
+rate_limit = 5            # 同一网络地址每小时最多提交几条网上意见
 """
 
 
@@ -89,6 +95,10 @@ class Settings:
     polling: str
     calendar: WorkCalendar = WorkCalendar()
     require_signed_form: bool = False
+    site_dir: Path | None = None
+    site_auto: bool = False
+    site_feedback: bool = True
+    site_rate_limit: int = 5
 
     @property
     def db(self) -> Path:
@@ -145,6 +155,7 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
         org, lead, tl = d.get("organisation", {}), d.get("leadership", {}), d.get("time_limits", {})
         folders, checker, watch = d.get("folders", {}), d.get("checker", {}), d.get("watch", {})
         flow = d.get("workflow", {})
+        site = d.get("site", {})
         rules = str(checker.get("rules", "") or "")
         return Settings(
             root=root,
@@ -169,6 +180,10 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             polling=str(watch.get("polling", "auto")).lower(),
             calendar=calendar_from(d.get("calendar", {})),
             require_signed_form=_flag(flow.get("require_signed_form", False), "workflow.require_signed_form"),
+            site_dir=root / str(site.get("dir", "site")),
+            site_auto=_flag(site.get("auto", False), "site.auto"),
+            site_feedback=_flag(site.get("feedback_form", True), "site.feedback_form"),
+            site_rate_limit=int(site.get("rate_limit", 5)),
         )
     except (TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"配置文件 {CONFIG_NAME} 的取值有误（{e}）；请对照 gongkai init 生成的样例修改。") from e

@@ -1,0 +1,192 @@
+"""`gongkai site build`: collect → pages → guard → stage → swap.
+
+A build is atomic: the new public/ and inside/ are written into a staging folder beside them and swapped in
+(renameat2 RENAME_EXCHANGE on Linux; elsewhere two renames), so a reader never sees half a site. It is
+incremental: a manifest of page hashes lets unchanged files be hard-linked from the previous build, only
+changed pages are written, and document conversions are cached by content hash (.cache/)."""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import RenderError
+from ..ledger import Ledger
+from ..rules import Rules
+from ..workspace import Settings
+from . import view
+from .collect import COLUMNS, collect
+from .content import Converter
+from .pages import column_pages, stylesheet
+from .status import compute
+
+log = logging.getLogger("gongkai.site")
+MANIFEST = ".manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    public_items: int
+    inside_items: int
+    written: int
+    kept: int
+    seconds: float
+
+
+def site_dir(settings: Settings, out: Path | None = None) -> Path:
+    return (out or settings.site_dir or settings.root / "site").resolve()
+
+
+def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | None = None,
+               today: date | None = None) -> BuildResult:
+    started = time.perf_counter()
+    today = today or date.today()
+    out = site_dir(settings, out)
+    out.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        entries = collect(settings, ledger, rules, Converter(out / ".cache"))
+        status = compute(settings, ledger, rules, today)
+        files: dict[str, dict[str, bytes | Path]] = {}
+        for column in COLUMNS:
+            pages: dict[str, bytes | Path] = dict(column_pages(column, entries[column], settings, rules, today,
+                                                              status if column == "inside" else None))
+            pages["assets/site.css"] = stylesheet()
+            for e in entries[column]:
+                if e.file_src:
+                    pages[f"files/{e.file_name}"] = e.file_src
+            files[column] = pages
+        written, kept, manifest = _stage_and_swap(out, files, rules)
+        _write_json(out / MANIFEST, manifest)
+    return BuildResult(out, len(entries["public"]), len(entries["inside"]), written, kept,
+                       time.perf_counter() - started)
+
+
+def _digest(value: bytes | Path) -> str:
+    if isinstance(value, Path):
+        st = value.stat()
+        return f"file:{value}:{st.st_size}:{st.st_mtime_ns}"
+    return hashlib.sha256(value).hexdigest()
+
+
+def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path]], rules: Rules) -> tuple[int, int, dict]:
+    old = _read_json(out / MANIFEST)
+    manifest: dict[str, str] = {}
+    written = kept = 0
+    stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        for column, pages in files.items():
+            for rel, value in pages.items():
+                key = f"{column}/{rel}"
+                digest = manifest[key] = _digest(value)
+                target = stage / column / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                previous = out / column / rel
+                if old.get(key) == digest and previous.is_file() and _link(previous, target):
+                    kept += 1
+                    continue
+                if column == "public":
+                    _guard(rel, value, rules)
+                if isinstance(value, Path):
+                    shutil.copyfile(value, target)
+                else:
+                    target.write_bytes(value)
+                written += 1
+        for column in files:
+            (stage / column).mkdir(exist_ok=True)
+            swap_in(stage / column, out / column)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return written, kept, manifest
+
+
+def _guard(rel: str, value: bytes | Path, rules: Rules) -> None:
+    """The last line: no raw personal number in any public file name or page (text and attributes)."""
+    if view.leaks(rel, rules):
+        raise RenderError(f"网站公开栏目的文件名 {rel} 含有个人信息，已停止生成；原网站保持不变。")
+    if isinstance(value, bytes) and rel.endswith((".html", ".css")) and view.leaks(value.decode("utf-8"), rules):
+        raise RenderError(f"网站公开栏目的页面 {rel} 含有个人信息，已停止生成；原网站保持不变。")
+
+
+def _link(src: Path, dst: Path) -> bool:
+    try:
+        os.link(src, dst)
+        return True
+    except OSError:  # a file system without hard links: write it again
+        return False
+
+
+def swap_in(new: Path, current: Path) -> None:
+    """Put the folder `new` where `current` is, atomically where the OS allows; `new` then holds the old one."""
+    if not current.exists():
+        os.rename(new, current)
+        return
+    if _exchange(new, current):
+        return
+    parked = current.with_name(f".old-{current.name}-{os.getpid()}-{time.time_ns()}")
+    os.rename(current, parked)
+    os.rename(new, current)
+    os.rename(parked, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    if sys.platform != "linux":
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """One build at a time per site folder (an auto rebuild may meet a manual one)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: builds are rare and swaps are still whole folders
+        yield
+        return
+    with (out / ".lock").open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def rebuild_quietly(settings: Settings, ledger: Ledger, rules: Rules) -> BuildResult | None:
+    """`site.auto = true`: rebuild after a publish, close or answer; a failure is logged, never undoes it."""
+    if not settings.site_auto:
+        return None
+    try:
+        return build_site(settings, ledger, rules)
+    except Exception as e:  # noqa: BLE001 — the recorded decision stands; the next build catches up
+        log.warning("网站未能自动更新：%s", getattr(e, "message", e))
+        return None

@@ -1,0 +1,94 @@
+"""The pages of one column, as {relative path: bytes}. Templates are data (templates/*.html), rendered in a
+sandboxed Jinja environment with autoescape and StrictUndefined: every value is escaped, so a title with
+<script> shows as text; only the sanitised content fragment is marked safe."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from ..render import cn_date
+from ..rules import Rules
+from ..workspace import Settings
+from .collect import COLUMN_NAMES, Entry, today_open
+from .status import Status
+
+TEMPLATES = Path(__file__).parent / "templates"
+FEEDBACK_MARK = "<!--gongkai:feedback-form-->"  # gongkai serve puts the opinion form here
+STATUS_PAGE = "工作台.html"
+LATEST = 20
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["cn_date"] = cn_date
+    env.filters["url"] = lambda s: quote(str(s))
+    return env
+
+
+@dataclass(frozen=True)
+class Nav:
+    code: int
+    name: str
+    count: int
+
+
+def _render(name: str, **ctx) -> bytes:
+    return environment().get_template(name).render(**ctx).encode("utf-8")
+
+
+def column_pages(column: str, entries: list[Entry], settings: Settings, rules: Rules, today: date,
+                 status: Status | None = None) -> dict[str, bytes]:
+    counts = Counter(e.category for e in entries)
+    nav = [Nav(c.code, c.name, counts.get(c.code, 0)) for c in rules.categories]
+    if counts.get(None):
+        nav.append(Nav(0, "类别待定", counts[None]))
+    published = sorted((e for e in entries if e.published), key=lambda e: (e.published, e.id), reverse=True)
+    years = sorted({e.published[:4] for e in published}, reverse=True)
+    base = {"column": column, "column_name": COLUMN_NAMES[column], "org": settings.org, "office": settings.office,
+            "nav": nav, "phone": settings.phone, "box": settings.opinion_box, "years": years,
+            "supervisors": "、".join(settings.supervisors), "today": today.isoformat(),
+            "has_status": status is not None, "status_page": STATUS_PAGE}
+    out: dict[str, bytes] = {
+        "index.html": _render("home.html", root="", title="首页", latest=published[:LATEST],
+                              open=today_open(entries, today), total=len(published), **base),
+        "results.html": _render("results.html", root="", title="处理结果公开",
+                                items=[e for e in entries if any(o.answer for o in e.opinions)], **base),
+        "catalogue/index.html": _render("catalogue_index.html", root="../", title="党务公开目录", **base),
+    }
+    for n in nav:
+        listed = sorted((e for e in entries if (e.category or 0) == n.code),
+                        key=lambda e: (e.published or (e.period.start if e.period else ""), e.id),
+                        reverse=True)
+        out[f"category/{n.code}.html"] = _render("category.html", root="../", title=n.name, cat=n, items=listed, **base)
+    for year in years:
+        rows = sorted((e for e in published if e.published.startswith(year)), key=lambda e: (e.published, e.id))
+        out[f"catalogue/{year}.html"] = _render("catalogue.html", root="../", title=f"{year}年党务公开目录",
+                                                year=year, items=rows, **base)
+    for e in entries:
+        out[f"items/{e.id}.html"] = _render("item.html", root="../", title=e.title, e=e,
+                                            feedback_mark=FEEDBACK_MARK if e.open_for_opinions else "", **base)
+    if status is not None:
+        out[STATUS_PAGE] = status_page(status, settings, rules, base)
+    return out
+
+
+def status_page(status: Status, settings: Settings, rules: Rules, base: dict | None = None, root: str = "") -> bytes:
+    if base is None:
+        base = {"column": "inside", "column_name": COLUMN_NAMES["inside"], "org": settings.org,
+                "office": settings.office, "nav": [], "phone": settings.phone, "box": settings.opinion_box,
+                "years": [], "supervisors": "、".join(settings.supervisors), "today": status.today,
+                "has_status": True, "status_page": STATUS_PAGE}
+    return _render("status.html", root=root, title="领导小组工作台", s=status, **base)
+
+
+def stylesheet() -> bytes:
+    return (TEMPLATES / "site.css").read_bytes()
