@@ -239,3 +239,16 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8080, s
 
     return create_server(create_app(settings, site, today), host=host, port=port, threads=threads,
                          ident="gongkai", clear_untrusted_proxy_headers=True)
+
+
+def shutdown(server, thread=None, timeout: float = 10) -> None:
+    """Stop a server running in another thread: its channels are closed from inside its own loop (so the
+    loop ends cleanly), then the worker threads are joined."""
+    def close_all() -> None:
+        for channel in list(server._map.values()):
+            channel.close()
+
+    server.trigger.pull_trigger(close_all)
+    if thread is not None:
+        thread.join(timeout)
+    server.task_dispatcher.shutdown()

@@ -1,0 +1,203 @@
+"""gongkai site build on a real workspace (tests/site_helpers.py): what each column holds, escaping, no raw
+personal number anywhere in public/, atomic and incremental builds, site.auto."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline import api
+from pipeline.api import open_session
+from pipeline.errors import RenderError
+from pipeline.workspace import load_workspace
+from site_helpers import ANSWER, HOSTILE, PARTY_TITLE, PII_ID, PII_PHONE, TODAY, make_site_workspace
+from wf_helpers import WsCli, draft
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    settings, ids = make_site_workspace(tmp_path_factory.mktemp("site"))
+    with open_session(settings) as s:
+        api.build_site(s, today=TODAY)
+    return settings, ids
+
+
+@pytest.fixture
+def fresh(built, tmp_path):
+    settings, ids = built
+    shutil.copytree(settings.root, tmp_path / "ws")
+    return load_workspace(tmp_path / "ws"), ids
+
+
+def all_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def public_bytes(site: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in all_files(site / "public"))
+
+
+def test_every_page_kind_is_built(built):
+    settings, ids = built
+    site = settings.root / "site"
+    for column in ("public", "inside"):
+        for rel in ["index.html", "results.html", "catalogue/index.html", "catalogue/2026.html", "assets/site.css",
+                    *[f"category/{n}.html" for n in range(1, 8)], f"items/{ids['plain']}.html"]:
+            assert (site / column / rel).is_file(), f"{column}/{rel}"
+    assert (site / "inside" / "工作台.html").is_file()
+    assert not (site / "public" / "工作台.html").exists()
+
+
+def test_party_only_item_is_never_in_public(built):
+    settings, ids = built
+    site = settings.root / "site"
+    assert not (site / "public" / "items" / f"{ids['party']}.html").exists()
+    assert PARTY_TITLE.encode() not in public_bytes(site)
+    assert ids["party"].encode() not in public_bytes(site)
+    assert PARTY_TITLE in (site / "inside" / "items" / f"{ids['party']}.html").read_text(encoding="utf-8")
+
+
+def test_inside_first_and_unreviewed_items_stay_out_of_public(built):
+    settings, ids = built
+    public = public_bytes(settings.root / "site")
+    assert ids["inside_first"].encode() not in public
+    assert ids["waiting"].encode() not in public
+
+
+def test_no_raw_personal_number_in_any_public_file_or_name(built):
+    settings, ids = built
+    site = settings.root / "site"
+    names = "\n".join(str(p.relative_to(site)) for p in all_files(site / "public"))
+    blob = public_bytes(site)
+    for raw in (PII_ID, PII_PHONE):
+        assert raw.encode() not in blob
+        assert raw not in names
+    page = (site / "public" / "items" / f"{ids['pii']}.html").read_text(encoding="utf-8")
+    assert "138******78" in page  # the 公开稿's masked number: the content is there, masked
+
+
+def test_inside_column_reads_the_original(built):
+    settings, ids = built
+    page = (settings.root / "site" / "inside" / "items" / f"{ids['pii']}.html").read_text(encoding="utf-8")
+    assert PII_ID in page
+
+
+def test_hostile_title_is_text(built):
+    settings, ids = built
+    page = (settings.root / "site" / "public" / "items" / f"{ids['hostile']}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert b"<script" not in public_bytes(settings.root / "site")
+    assert "<b>加固</b>" not in page
+
+
+def test_home_lists_the_open_predisclosure_with_its_last_day_and_channels(built):
+    settings, ids = built
+    home = (settings.root / "site" / "public" / "index.html").read_text(encoding="utf-8")
+    assert f"items/{ids['consult']}.html" in home
+    assert "最后一天：2026年11月12日" in home  # 2026-11-05 + 5 working days
+    assert settings.phone in home
+    assert settings.opinion_box in home
+    assert "、".join(settings.supervisors) in home
+
+
+def test_category_page_counts(built):
+    settings, ids = built
+    page = (settings.root / "site" / "public" / "category" / "6.html").read_text(encoding="utf-8")
+    assert "本类共 1 项" in page
+
+
+def test_catalogue_of_the_year_lists_public_disclosures(built):
+    settings, ids = built
+    page = (settings.root / "site" / "public" / "catalogue" / "2026.html").read_text(encoding="utf-8")
+    assert "共 3 项" in page
+
+
+def test_results_page_shows_the_answer_with_the_citizen_number_masked(built):
+    settings, ids = built
+    page = (settings.root / "site" / "public" / "results.html").read_text(encoding="utf-8")
+    assert ANSWER in page
+    assert "联系电话138******78" in page
+
+
+def test_status_page_lists_waiting_and_open_periods(built):
+    settings, ids = built
+    page = (settings.root / "site" / "inside" / "工作台.html").read_text(encoding="utf-8")
+    assert "待审核（1）" in page
+    assert "正在征求意见（1）" in page
+    assert 'class="bar" style="width: ' in page
+
+
+def test_unchanged_rebuild_writes_nothing(fresh):
+    settings, ids = fresh
+    with open_session(settings) as s:
+        r = api.build_site(s, today=TODAY)
+    assert r.written == 0
+
+
+def test_rebuild_after_one_publish_writes_only_what_changed(fresh):
+    settings, ids = fresh
+    site = settings.root / "site"
+    old_plain = os.stat(site / "public" / "items" / f"{ids['plain']}.html").st_ino
+    before = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
+    with open_session(settings) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", date(2026, 11, 6))
+        r = api.build_site(s, today=TODAY)
+    after = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
+    changed = {k for k in after if before.get(k) != after[k]}
+    item = ids["inside_first"]
+    # the item's category (1) and the inside catalogue's 公开范围 column change too
+    assert changed == {f"public/items/{item}.html", "public/index.html", "public/category/1.html",
+                       "public/catalogue/2026.html", f"inside/items/{item}.html", "inside/catalogue/2026.html",
+                       "inside/工作台.html"}
+    assert r.written == 7
+    assert os.stat(site / "public" / "items" / f"{ids['plain']}.html").st_ino == old_plain  # linked, not rewritten
+    assert not list(site.glob(".build-*"))
+
+
+def test_a_failed_build_leaves_the_old_site_as_it_was(fresh):
+    settings, ids = fresh
+    site = settings.root / "site"
+    before = {p: p.read_bytes() for p in all_files(site / "public")}
+    cfg = settings.root / "gongkai.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('supervision_phone = "85820611"',
+                                                           f'supervision_phone = "{PII_PHONE}"'), encoding="utf-8")
+    with open_session(load_workspace(settings.root)) as s, pytest.raises(RenderError):
+        api.build_site(s, today=TODAY)
+    assert {p: p.read_bytes() for p in all_files(site / "public")} == before
+    assert not list(site.glob(".build-*"))
+
+
+def test_site_auto_rebuilds_after_publish(fresh):
+    settings, ids = fresh
+    cfg = settings.root / "gongkai.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("auto = false", "auto = true"), encoding="utf-8")
+    with open_session(load_workspace(settings.root)) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", date(2026, 11, 6))
+    assert (settings.root / "site" / "public" / "items" / f"{ids['inside_first']}.html").is_file()
+
+
+def test_cli_site_build_to_a_folder(fresh, tmp_path):
+    settings, ids = fresh
+    result = WsCli(settings.root)("site", "build", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "网站已生成" in result.stdout
+    assert (tmp_path / "out" / "public" / "index.html").is_file()
+
+
+def test_a_pdf_draft_links_its_file(tmp_path):
+    from pipeline.workspace import init_workspace
+
+    settings, _ = init_workspace(tmp_path / "ws")
+    draft(settings.inbox / "a.pdf", "plain")
+    with open_session(settings) as s:
+        (o,) = api.run_ingest(s)
+        api.review(s, o.item_id, True, "陈先荣", "bureau", None)
+        api.publish(s, o.item_id, "outside", "章晓鸣", date(2026, 11, 2))
+        api.build_site(s, today=TODAY)
+    page = (settings.root / "site" / "public" / "items" / f"{o.item_id}.html").read_text(encoding="utf-8")
+    assert f'href="../files/{o.item_id}.pdf"' in page
+    assert (settings.root / "site" / "public" / "files" / f"{o.item_id}.pdf").read_bytes()[:5] == b"%PDF-"
