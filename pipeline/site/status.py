@@ -54,7 +54,7 @@ def _bars(pairs: list[tuple[str, int]]) -> tuple[Bar, ...]:
 
 
 def _days(since: str | None, today: date) -> int | None:
-    return (today - date.fromisoformat(since[:10])).days if since else None
+    return max(0, (today - date.fromisoformat(since[:10])).days) if since else None
 
 
 def _title(item: Item) -> str:
