@@ -162,7 +162,7 @@ def close(s: Session, item_id: str, by: str, when: When | None = None) -> Item:
 def build_site(s: Session, out: Path | None = None, today: date | None = None):
     from .site.build import build_site as build
 
-    return build(s.settings, s.ledger, s.rules, out, today)
+    return build(s.settings, s.ledger, s.rules, out, today or s.ledger.clock.today())
 
 
 def _site_changed(s: Session) -> None:

@@ -12,16 +12,19 @@ Items (key → what it shows):
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from fixtures import official_doc
-from pipeline import api, documents, workflow
+from pipeline import api
 from pipeline.api import open_session
+from pipeline.workdays import Clock, When
 from pipeline.workspace import Settings, init_workspace, load_workspace
 from wf_helpers import PII_ID, PII_PHONE, draft
 
 TODAY = date(2026, 11, 9)
+INGESTED = Clock(fixed=datetime(2026, 11, 2, 8, 30))  # the drafts arrive on Monday 2026-11-02
+NOW = Clock(fixed=datetime(2026, 11, 9, 10, 0))  # the decisions are entered a week later, with their dates
 HOSTILE = '<script>alert("x")</script>关于"食堂"&<b>加固</b>的通知\'onload=1'
 PARTY_TITLE = "关于党费收缴使用情况的通报"
 ANSWER = "已采纳，就餐时间延长到十三点。"
@@ -41,21 +44,21 @@ def make_site_workspace(base: Path) -> tuple[Settings, dict[str, str]]:
     draft(inbox / "consult.docx", "pre_disclose")
     draft(inbox / "inside_first.docx", "inside_first")
     draft(inbox / "waiting.docx", "plain", title="关于做好年度考核工作的通知", docno="青科党〔2023〕42号")
-    with open_session(settings) as s:
+    with open_session(settings, clock=INGESTED) as s:
         ids = {Path(o.file).stem: o.item_id for o in api.run_ingest(s)}
+    with open_session(settings, clock=NOW) as s:
         for key in ("plain", "pii", "party", "hostile", "consult", "inside_first"):
-            api.review(s, ids[key], True, "陈先荣", "bureau", None)
-        api.publish(s, ids["plain"], "outside", "章晓鸣", date(2026, 11, 2))
-        api.publish(s, ids["pii"], "outside", "章晓鸣", date(2026, 11, 3))
-        api.publish(s, ids["party"], "inside", "章晓鸣", date(2026, 11, 3))
-        api.publish(s, ids["hostile"], "outside", "章晓鸣", date(2026, 11, 4))
-        api.publish(s, ids["inside_first"], "inside", "章晓鸣", date(2026, 11, 4))
-        item = workflow.predisclose(s.ledger, ids["consult"], 5, "章晓鸣", today=date(2026, 11, 5))
-        documents.write_predisclosure(s.settings, s.ledger, item)
+            api.review(s, ids[key], True, "陈先荣", "bureau", None, When(date(2026, 11, 2)))
+        api.publish(s, ids["plain"], "outside", "章晓鸣", When(date(2026, 11, 2)))
+        api.publish(s, ids["pii"], "outside", "章晓鸣", When(date(2026, 11, 3)))
+        api.publish(s, ids["party"], "inside", "章晓鸣", When(date(2026, 11, 3)))
+        api.publish(s, ids["hostile"], "outside", "章晓鸣", When(date(2026, 11, 4)))
+        api.publish(s, ids["inside_first"], "inside", "章晓鸣", When(date(2026, 11, 4)))
+        api.predisclose(s, ids["consult"], 5, "章晓鸣", When(date(2026, 11, 5)))
         fid = s.ledger.add_feedback("t:1", {"received": "2026-11-05", "channel": "意见箱",
                                             "content": f"就餐时间能否延长？联系电话{PII_PHONE}"}, "t", 1, ids["plain"])
         api.answer_feedback(s, fid, ANSWER, "章晓鸣")
     return settings, ids
 
 
-__all__ = ["ANSWER", "HOSTILE", "PARTY_TITLE", "PII_ID", "PII_PHONE", "TODAY", "make_site_workspace"]
+__all__ = ["ANSWER", "HOSTILE", "INGESTED", "NOW", "PARTY_TITLE", "PII_ID", "PII_PHONE", "TODAY", "make_site_workspace"]

@@ -14,7 +14,8 @@ from pipeline import api
 from pipeline.api import open_session
 from pipeline.errors import RenderError
 from pipeline.workspace import load_workspace
-from site_helpers import ANSWER, HOSTILE, PARTY_TITLE, PII_ID, PII_PHONE, TODAY, make_site_workspace
+from pipeline.workdays import When
+from site_helpers import ANSWER, INGESTED, NOW, PARTY_TITLE, PII_ID, PII_PHONE, TODAY, make_site_workspace
 from wf_helpers import WsCli, draft
 
 
@@ -143,8 +144,8 @@ def test_rebuild_after_one_publish_writes_only_what_changed(fresh):
     site = settings.root / "site"
     old_plain = os.stat(site / "public" / "items" / f"{ids['plain']}.html").st_ino
     before = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
-    with open_session(settings) as s:
-        api.publish(s, ids["inside_first"], "outside", "章晓鸣", date(2026, 11, 6))
+    with open_session(settings, clock=NOW) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", When(date(2026, 11, 6)))
         r = api.build_site(s, today=TODAY)
     after = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
     changed = {k for k in after if before.get(k) != after[k]}
@@ -175,8 +176,8 @@ def test_site_auto_rebuilds_after_publish(fresh):
     settings, ids = fresh
     cfg = settings.root / "gongkai.toml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("auto = false", "auto = true"), encoding="utf-8")
-    with open_session(load_workspace(settings.root)) as s:
-        api.publish(s, ids["inside_first"], "outside", "章晓鸣", date(2026, 11, 6))
+    with open_session(load_workspace(settings.root), clock=NOW) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", When(date(2026, 11, 6)))
     assert (settings.root / "site" / "public" / "items" / f"{ids['inside_first']}.html").is_file()
 
 
@@ -193,10 +194,11 @@ def test_a_pdf_draft_links_its_file(tmp_path):
 
     settings, _ = init_workspace(tmp_path / "ws")
     draft(settings.inbox / "a.pdf", "plain")
-    with open_session(settings) as s:
+    with open_session(settings, clock=INGESTED) as s:
         (o,) = api.run_ingest(s)
-        api.review(s, o.item_id, True, "陈先荣", "bureau", None)
-        api.publish(s, o.item_id, "outside", "章晓鸣", date(2026, 11, 2))
+    with open_session(settings, clock=NOW) as s:
+        api.review(s, o.item_id, True, "陈先荣", "bureau", None, When(date(2026, 11, 2)))
+        api.publish(s, o.item_id, "outside", "章晓鸣", When(date(2026, 11, 2)))
         api.build_site(s, today=TODAY)
     page = (settings.root / "site" / "public" / "items" / f"{o.item_id}.html").read_text(encoding="utf-8")
     assert f'href="../files/{o.item_id}.pdf"' in page

@@ -52,7 +52,7 @@ def site_dir(settings: Settings, out: Path | None = None) -> Path:
 def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | None = None,
                today: date | None = None) -> BuildResult:
     started = time.perf_counter()
-    today = today or date.today()
+    today = today or ledger.clock.today()
     out = site_dir(settings, out)
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
@@ -186,7 +186,7 @@ def rebuild_quietly(settings: Settings, ledger: Ledger, rules: Rules) -> BuildRe
     if not settings.site_auto:
         return None
     try:
-        return build_site(settings, ledger, rules)
+        return build_site(settings, ledger, rules, today=ledger.clock.today())
     except Exception as e:  # noqa: BLE001 — the recorded decision stands; the next build catches up
         log.warning("网站未能自动更新：%s", getattr(e, "message", e))
         return None

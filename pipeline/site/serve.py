@@ -61,8 +61,13 @@ class RateLimit:
             return True
 
 
-def create_app(settings: Settings, site: Path | None = None, today: Callable[[], date] = date.today):
+def create_app(settings: Settings, site: Path | None = None, today: Callable[[], date] | None = None):
     from flask import Flask, abort, redirect, request, send_from_directory, session
+
+    from ..workdays import Clock
+
+    clock = Clock(settings.calendar.zone)
+    today = today or clock.today  # the office's day, not the server's
 
     root = site_dir(settings, site)
     public, inside = root / "public", root / "inside"
@@ -161,7 +166,7 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
         from .status import compute
 
         rules = load_rules(settings.rules_file)
-        with Ledger(settings.db) as ledger:
+        with Ledger(settings.db, clock) as ledger:
             html = status_page(compute(settings, ledger, rules, today()), settings, rules, root="/inside/")
         return app.response_class(html, 200, mimetype="text/html")
 
@@ -210,7 +215,7 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
         if len(content) > MAX_CONTENT or len(person) > MAX_NAME or len(contact) > MAX_CONTACT:
             return message("提交未成功", [f"意见内容请在 {MAX_CONTENT} 字以内，姓名 {MAX_NAME} 字、联系方式 {MAX_CONTACT} 字以内。"],
                            400, back)
-        with Ledger(settings.db) as ledger:
+        with Ledger(settings.db, clock) as ledger:
             try:
                 item = ledger.item(item_id)
             except Exception:  # noqa: BLE001 — NotFoundError: answer in Chinese, never a traceback
@@ -233,7 +238,7 @@ def _safe_next(value: str | None) -> str:
 
 
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8080, site: Path | None = None,
-                threads: int = 8, today: Callable[[], date] = date.today):
+                threads: int = 8, today: Callable[[], date] | None = None):
     """A waitress server (not yet running): `.run()` serves until closed; `.effective_port` for port 0."""
     from waitress import create_server
 

@@ -9,7 +9,7 @@ from datetime import date
 from ..ledger import Ledger
 from ..model import Item
 from ..rules import Rules
-from ..workflow import STATUS_NAMES, add_working_days, facts, is_overdue, last_review
+from ..workflow import STATUS_NAMES, facts, is_overdue, last_review
 from ..workspace import Settings
 
 OPEN = ("received", "approved", "predisclosed", "returned")
@@ -65,7 +65,7 @@ def compute(settings: Settings, ledger: Ledger, rules: Rules, today: date) -> St
     items = ledger.items()
     liaison = settings.leadership.liaison or "联络员"
     leader = settings.leadership.leader or "组长"
-    horizon = add_working_days(today, 10)
+    horizon = settings.calendar.add(today, 10)  # China's working days (State Council holidays, 调休)
     review, signed, overdue, soon, periods = [], [], [], [], []
     for item in items:
         fs = facts(ledger, item)
