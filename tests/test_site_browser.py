@@ -50,6 +50,8 @@ def shots(tmp_path_factory) -> Path:
 def browser(request, server):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
 
     binary = shutil.which("chromium") or need_binary("chromium")
     driver_path = shutil.which("chromedriver") or need_binary("chromedriver")
@@ -71,7 +73,10 @@ def browser(request, server):
         driver.get(base + "/login")
         driver.find_element("id", "u").send_keys("党员甲")
         driver.find_element("id", "p").send_keys(PASSWORD)
+        old = driver.find_element("css selector", "h1")
         driver.find_element("css selector", "form button[type=submit]").click()
+        WebDriverWait(driver, 20).until(EC.staleness_of(old))
+        assert driver.find_element("css selector", "h1").text != "党内公开专栏登录"
         yield driver, width
     finally:
         driver.quit()
