@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SENTENCES = [
     "为进一步加强局机关党的建设，根据区委统一部署，结合工作实际，制定本方案。",
@@ -254,8 +255,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--json", dest="json_file")
     ap.add_argument("--mem", action="store_true", help="also measure peak memory of ingest for N=1000")
+    ap.add_argument("--site", action="store_true", help="also measure site build / rebuild / serve for --site-n items")
+    ap.add_argument("--site-only", action="store_true", help="measure only the site figures")
+    ap.add_argument("--site-n", type=int, default=1000)
     a = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    if a.site_only:
+        from site_bench import measure_site
+
+        try:
+            r = {"cores": os.cpu_count(), **measure_site(base, a.site_n)}
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        return report(r, a.json_file)
     try:
         drafts = make_drafts(base / "drafts", a.n)
         r: dict = {"n": a.n, "cores": os.cpu_count()}
@@ -267,13 +279,21 @@ def main() -> None:
         r["mem_mb_100"] = measure_memory(base, 100)
         if a.mem:
             r["mem_mb_1000"] = measure_memory(base, 1000)
+        if a.site:
+            from site_bench import measure_site
+
+            r.update(measure_site(base, a.site_n))
     finally:
         shutil.rmtree(base, ignore_errors=True)
+    report(r, a.json_file)
+
+
+def report(r: dict, json_file: str | None) -> None:
     width = max(len(k) for k in r)
     for k, v in r.items():
         print(f"{k:<{width}}  {v:.3f}" if isinstance(v, float) else f"{k:<{width}}  {v}")
-    if a.json_file:
-        Path(a.json_file).write_text(json.dumps(r, indent=1), encoding="utf-8")
+    if json_file:
+        Path(json_file).write_text(json.dumps(r, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
