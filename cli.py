@@ -385,8 +385,8 @@ def site_group() -> None:
     pass
 
 
-@site_group.command("build", help="生成网站：DIR/public 党外公开，DIR/inside 党内公开和领导小组工作台（默认 site/）。")
-@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@site_group.command("build", help="生成网站：目录/public 党外公开，目录/inside 党内公开和领导小组工作台（默认 site/）。")
+@click.argument("directory", required=False, metavar="[目录]", type=click.Path(path_type=Path, file_okay=False))
 @click.pass_context
 def site_build(ctx: click.Context, directory: Path | None) -> None:
     from pipeline.api import build_site
@@ -399,10 +399,11 @@ def site_build(ctx: click.Context, directory: Path | None) -> None:
 
 
 @cli.command("serve", help="在本机预览或在小型办公网络中发布网站（waitress）；党内公开栏目须登录。")
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；对局域网开放须明确指定，如 0.0.0.0。")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="端口。")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听地址；对局域网开放须明确指定，如 0.0.0.0。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, metavar="端口",
+              help="端口（0 表示任选一个空闲端口）。")
 @click.option("--site", "site", type=click.Path(path_type=Path, file_okay=False), help="网站目录（默认配置中的 site）。")
-@click.option("--add-user", "add_user", metavar="NAME", help="设置党内公开栏目的登录用户和密码（提示输入），然后退出。")
+@click.option("--add-user", "add_user", metavar="用户名", help="设置党内公开栏目的登录用户和密码（提示输入），然后退出。")
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, site: Path | None, add_user: str | None) -> None:
     from pipeline.site.serve import make_server
