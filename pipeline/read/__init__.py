@@ -21,6 +21,14 @@ _RECENT_MAX = 4
 
 
 def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
+    """Read one file, bounded in time and memory: in the read worker process (worker.py)."""
+    from .worker import read_bounded
+
+    return read_bounded(path, limits, sha256)
+
+
+def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
+    """Read one file in this process (the worker's side of read_draft)."""
     try:
         kind = sniff(path, limits)
         digest = sha256 or sha256_of(path)

@@ -22,5 +22,5 @@ class Limits:
     max_paragraphs: int = 100_000  # text blocks of one document
     max_chars: int = 3_000_000  # characters of one document
     max_seconds: float = 60.0  # reading one file
-    max_page_seconds: float = 10.0  # reading one PDF page: over it, the page is not checked
+    max_page_seconds: float = 5.0  # reading one PDF page: over it, the page is not checked
     max_memory_bytes: int = 1024 * MB  # address space the reading process may grow by

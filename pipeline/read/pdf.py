@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Block, Unchecked
-from . import pdf_parts, textlayer
+from . import budget, pdf_parts, textlayer
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
 CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
@@ -192,13 +192,14 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
     chars = unmapped = 0
     for number, page in enumerate(pages, start=1):
         try:
-            lines, n, bad = _page_lines(page)
-            chars += n
-            unmapped += bad
-            if not lines and _covered_by_images(page):
-                unread.append(number)
-            extras.extend(pdf_parts.annotation_blocks(page, number, state))
-        except broken:
+            with budget.page():  # a page that takes too long is not checked, the rest of the file is
+                lines, n, bad = _page_lines(page)
+                chars += n
+                unmapped += bad
+                if not lines and _covered_by_images(page):
+                    unread.append(number)
+                extras.extend(pdf_parts.annotation_blocks(page, number, state))
+        except (*broken, budget.PageOvertime):
             unread.append(number)  # one damaged page: the rest of the file is still read
             continue
         finally:
