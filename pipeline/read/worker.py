@@ -12,7 +12,7 @@ batch or the watcher, nor takes the machine: `read_bounded` is what read_draft c
   next file gets a fresh child;
 - a child that has grown (a large file leaves its heap large) retires after answering.
 
-The child answers ("ok", Draft) | ("input", message, code) | ("crash", exception, traceback text).
+The child answers (("ok", Draft) | ("input", message, code) | ("crash", exception, traceback text), retiring).
 """
 from __future__ import annotations
 
@@ -71,7 +71,10 @@ class ReadWorker:
             raise InputError(f"读取这个文件超过了 {limits.max_seconds:.0f} 秒的时间上限（读取进程无响应，已终止），未检查；"
                              "请确认来源，或另存、拆分后再放入。", "TIMEOUT")
         try:
-            return conn.recv()
+            answer, retiring = conn.recv()
+            if retiring:  # it exits after this answer: the next file starts a fresh one
+                self.stop()
+            return answer
         except (EOFError, OSError):
             status = self.stop()
             why = "内存不足" if status in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT) else f"退出码 {status}"
@@ -168,6 +171,7 @@ def _serve(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     from . import budget, read_here
 
+    _preload()  # imported before any file: the memory bound is for the file, not for python-docx's code
     budget.install_pdf_caps()
     conn = Connection(fd)
     start = _address_space()
@@ -178,12 +182,24 @@ def _serve(fd: int) -> None:
             return
         answer = _read_one(Path(path), limits, sha256, read_here, budget)
         _unlimit_memory()
+        # after a file over the memory bound, or once the heap has grown large, a fresh child takes the next
+        retiring = answer[0] == "input" and answer[2] == "TOO_COMPLEX" or _address_space() - start > RETIRE_GROWTH
         try:
-            conn.send(answer)
+            conn.send((answer, retiring))
         except (OSError, pickle.PicklingError):
             return
-        if answer[0] == "input" and answer[2] == "TOO_COMPLEX" or _address_space() - start > RETIRE_GROWTH:
-            return  # a fresh child for the next file: this one's heap is large or fragmented
+        if retiring:
+            return
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in ("docx", "pdfplumber", "pipeline.read.docx", "pipeline.read.pdf"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a reader that cannot load fails on its first file, with its own message
+            pass
 
 
 def _read_one(path: Path, limits: Limits, sha256: str | None, read_here, budget) -> tuple:
