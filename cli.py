@@ -109,7 +109,12 @@ def ingest_cmd(ctx: click.Context, rules_file: Path | None, workers: int) -> Non
             return
         with click.progressbar(length=len(files), label="处理文稿", file=sys.stderr) as bar:
             outcomes = run_ingest(s, files, on_done=lambda o: bar.update(1), workers=workers)
+    if all(o.kind == "busy" for o in outcomes):
+        click.echo(f"另一个处理正在进行：收件箱中的 {len(outcomes)} 个文稿正由监视程序或另一个 gongkai ingest 处理，"
+                   "本次没有处理任何文稿。稍后用 gongkai list 查看结果。", err=True)
+        return ExitCode.IN_PROGRESS
     click.echo(outcome_table(outcomes))
+    return ExitCode.OK
 
 
 @cli.command("watch", help="监视收件箱：文稿写完后自动检查、登记、归档并生成审批表（Ctrl+C 停止）。")

@@ -10,7 +10,9 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from . import documents
 from .check import check_file
-from .intake import Outcome, Read, display_name, prune_empty_dirs, read_inbox_file, settle_read
+from .inbox import Claim, special_kind
+from .intake import (BUSY, Outcome, Read, display_name, prune_empty_dirs, read_inbox_file, refuse,
+                     settle_read, written)
 from .model import Report
 from .read import is_ignorable
 from .rules import Rules
@@ -88,9 +90,29 @@ def ingest_many(session, files: list[Path], workers: int,
                 renders.append((job, pool.submit(_render_one, job)))
             finish_renders(keep=4 * workers)
 
-        todo = [f for f in files if not is_ignorable(f.name)]
-        for path, read in bounded_map(pool, _read_one, todo, window=4 * workers):
-            outcome = settle_read(s.settings, s.ledger, path, read, render)
+        ready, unfinished = written(s.settings, files)
+        for path in ready:  # symlinks and special files: moved aside here, never opened by a worker
+            kind = None if is_ignorable(path.name) else special_kind(path)
+            if kind is not None:
+                outcomes.append(refuse(s.settings, path, kind))
+        claims: dict[Path, Claim] = {}
+
+        def claimed(paths: list[Path]) -> Iterator[Path]:
+            """Claim each file just before a worker reads it; one another process holds is left to it."""
+            for path in paths:
+                claim = Claim(path)
+                if claim.acquire():
+                    claims[path] = claim
+                    yield path
+                else:
+                    outcomes.append(Outcome(display_name(s.settings, path), "busy", message=BUSY))
+
+        todo = [f for f in ready if not is_ignorable(f.name) and special_kind(f) is None]
+        for path, read in bounded_map(pool, _read_one, claimed(todo), window=4 * workers):
+            try:
+                outcome = settle_read(s.settings, s.ledger, path, read, render)
+            finally:
+                claims.pop(path).release()
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
@@ -98,7 +120,7 @@ def ingest_many(session, files: list[Path], workers: int,
     skipped = [Outcome(display_name(s.settings, f), "skipped", message="临时/锁文件，已忽略")
                for f in files if is_ignorable(f.name)]
     prune_empty_dirs(s.settings.inbox)
-    return outcomes + skipped
+    return outcomes + unfinished + skipped
 
 
 def generate_many(session, jobs: Iterable[documents.RenderJob], workers: int,

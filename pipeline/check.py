@@ -25,18 +25,23 @@ def check_file(path: Path, rules: Rules, sha256: str | None = None) -> Report:
 
 def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> tuple[Report, str | None]:
     """The report, and a short content summary for the approval form (not part of the JSON report)."""
+    from .inbox import printable, refusal, special_kind
+
+    kind = special_kind(path, follow=True)
+    if kind is not None:  # a FIFO would block the open forever, a device may act on it: never opened
+        return Report(printable(str(path)), None, "error", ErrorInfo("NOT_A_FILE", refusal(kind))), None
     try:
         draft = read_draft(path, rules.limits, sha256)
         md = extract(draft, rules)
         findings = check_draft(draft, md, rules)
-        report = Report(str(path), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
+        report = Report(printable(str(path)), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
         return report, masked(summarize(draft, md.title), rules)
     except InputError as e:
-        return Report(str(path), _safe_sha(path), "error", ErrorInfo(e.code, e.message)), None
+        return Report(printable(str(path)), _safe_sha(path), "error", ErrorInfo(e.code, printable(e.message))), None
     except Exception as e:  # noqa: BLE001 — one strange file must never stop the batch
         log.exception("unexpected failure on %s", path)
         msg = f"检查时遇到意外错误（{type(e).__name__}）；请确认文件能在 Word 中正常打开，另存后重新放入，或联系管理员。"
-        return Report(str(path), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg)), None
+        return Report(printable(str(path)), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg)), None
 
 
 IMPRINT = re.compile(r"^(抄送|抄报|主送|附件)|印发$")  # 版记 lines are not content

@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .inbox import temp_beside
 from . import formcode
 from .category import category_text
 from .ledger import FeedbackRecord, Ledger
@@ -185,7 +186,7 @@ def write_approval_form(settings: Settings, ledger: Ledger, item: Item) -> Path:
 
 def write_report_json(settings: Settings, item: Item) -> Path:
     out = item_dir(settings, item) / f"{item.id}_检查报告.json"
-    tmp = out.with_name(out.name + ".part")
+    tmp = temp_beside(out)
     tmp.write_text(json.dumps(item.report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out)
     return out

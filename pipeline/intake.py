@@ -6,6 +6,11 @@ detect → check → record → archive → render, in an order that survives a 
   2. check it; an unreadable file is moved to failed/ with a note in Chinese.
   3. record it in the ledger (one transaction), THEN move the original to archive/ (never changed),
      THEN write its documents to outbox/. A run killed between steps redoes only what is missing.
+
+Many processes may work on one inbox at once (the watcher, several ingests): each file is claimed
+(an flock on it, see inbox.py) before it is read, and a file another process holds is left to it.
+`ingest` waits, as the watcher does, for a file still being written; one still changing after a while
+is left in the inbox for the next run — never filed as broken.
 """
 from __future__ import annotations
 
@@ -14,12 +19,13 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .check import check_with_summary
 from .errors import GongkaiError, WorkflowError
+from .inbox import (Claim, list_inbox, place, printable, readable, refusal, special_kind, temp_beside,
+                    wait_written, write_note, written_now, _move_no_replace)
 from .ledger import Ledger
 from .model import Report
 from .read import is_ignorable, sha256_of
@@ -36,7 +42,7 @@ log = logging.getLogger("gongkai.intake")
 @dataclass(frozen=True)
 class Outcome:
     file: str  # the original name in the inbox
-    kind: str  # recorded | version | duplicate | failed | skipped
+    kind: str  # recorded | version | duplicate | failed | skipped | busy (another process has it)
     item_id: str | None = None
     status: str | None = None
     message: str = ""
@@ -45,20 +51,38 @@ class Outcome:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Drafts waiting in the inbox (recursively: a dropped folder counts), lock/temp/hidden files left alone."""
-    out = []
-    for p in sorted(inbox.rglob("*")):
-        rel = p.relative_to(inbox).parts
-        if p.is_file() and not p.is_symlink() and not any(is_ignorable(part) for part in rel):
-            out.append(p)
-    return out
+    """What waits in the inbox (recursively: a dropped folder counts), lock/temp/hidden files left alone;
+    symlinks and special files are listed (to be refused), never followed or opened."""
+    return list_inbox(inbox)
+
+
+UNFINISHED = "文件尚未写完（大小或修改时间仍在变化），这次没有处理；写完后会自动重试（下次 ingest 或监视程序）。"
+BUSY = "另一个进程（监视程序或另一个 gongkai ingest）正在处理或已处理这个文件"
+
+
+def patience(settings: Settings) -> float:
+    """How long `ingest` waits for a file still being written."""
+    return max(3 * settings.stable_seconds, 6.0)
+
+
+def written(settings: Settings, files: list[Path]) -> tuple[list[Path], list[Outcome]]:
+    """The files nobody is writing any more (waiting a while for those still changing), and an outcome
+    for each one still being written: it stays in the inbox, to be retried."""
+    ready = [f for f in files if written_now(f, settings.stable_seconds)]
+    young = [f for f in files if f not in set(ready)]
+    if not young:
+        return files, []
+    done, unfinished = wait_written(young, settings.stable_seconds, patience(settings))
+    order = {f: i for i, f in enumerate(files)}
+    return (sorted(ready + done, key=order.__getitem__),
+            [Outcome(display_name(settings, f), "skipped", message=UNFINISHED) for f in unfinished])
 
 
 def ingest(settings: Settings, rules: Rules, ledger: Ledger, files: Iterable[Path] | None = None,
            render: Callable[[Settings, Ledger, str], None] | None = None,
            on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    outcomes = []
-    for path in (inbox_files(settings.inbox) if files is None else files):
+    ready, outcomes = written(settings, inbox_files(settings.inbox) if files is None else list(files))
+    for path in ready:
         outcome = process_file(settings, rules, ledger, path, render)
         outcomes.append(outcome)
         if on_done:
@@ -69,17 +93,36 @@ def ingest(settings: Settings, rules: Rules, ledger: Ledger, files: Iterable[Pat
 
 def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
                  render: Callable[[Settings, Ledger, str], None] | None = None) -> Outcome:
+    """One inbox entry, claimed for the whole of its processing; refused, left to another process, or
+    detect → read → check → record → archive → render."""
     name = display_name(settings, path)
     if is_ignorable(path.name):
         return Outcome(name, "skipped", message="临时/锁文件，已忽略")
+    kind = special_kind(path)
+    if kind is not None:
+        return refuse(settings, path, kind)
+    with Claim(path) as claim:
+        if not claim.acquire():
+            return Outcome(name, "busy", message=BUSY)
+        try:
+            sha = sha256_of(path)
+        except OSError as e:
+            return Outcome(name, "skipped", message=f"暂时无法读取（{e.strerror}），稍后重试")
+        known = ledger.version_by_sha(sha)
+        if known is not None:
+            return _duplicate(settings, ledger, path, name, known, render)
+        return settle_read(settings, ledger, path, read_inbox_file(path, rules, sha), render)
+
+
+def refuse(settings: Settings, path: Path, kind: str) -> Outcome:
+    """A symlink, FIFO, socket or device in the inbox: moved aside with a note, never opened or followed."""
+    name = display_name(settings, path)
+    note = refusal(kind)
     try:
-        sha = sha256_of(path)
-    except OSError as e:
-        return Outcome(name, "skipped", message=f"暂时无法读取（{e.strerror}），稍后重试")
-    known = ledger.version_by_sha(sha)
-    if known is not None:
-        return _duplicate(settings, ledger, path, name, known, render)
-    return settle_read(settings, ledger, path, read_inbox_file(path, rules, sha), render)
+        moved = move_aside(path, settings.failed, note)
+    except FileNotFoundError:
+        return Outcome(name, "busy", message=BUSY)
+    return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）")
 
 
 @dataclass(frozen=True)
@@ -113,7 +156,8 @@ def settle_read(settings: Settings, ledger: Ledger, path: Path, read: Read,
 
 
 def display_name(settings: Settings, path: Path) -> str:
-    return str(path.relative_to(settings.inbox)) if path.is_relative_to(settings.inbox) else path.name
+    """The name shown and recorded: relative to the inbox, readable even when the bytes are not UTF-8."""
+    return readable(str(path.relative_to(settings.inbox)) if path.is_relative_to(settings.inbox) else path.name)
 
 
 def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summary: str | None,
@@ -124,7 +168,7 @@ def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summa
     if known is not None:
         return _duplicate(settings, ledger, path, name, known, render)
     if report.status != "ok":
-        note = report.error.message if report.error else "无法检查"
+        note = printable(report.error.message) if report.error else "无法检查"
         moved = move_aside(path, settings.failed, note)
         return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）", report=report)
     return _record(settings, ledger, path, name, report, summary, render)
@@ -138,7 +182,7 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
     # a blocked draft is never disclosed, so it has no disclosure deadline
     due = None if status == "blocked" else due_date(t.kind if t else None, t.due if t else None, ledger.clock.today(),
                                                     settings.temporary_days, settings.phase_days, settings.calendar)
-    archived = archive_path(settings, report.sha256 or "", path.name)
+    archived = archive_path(settings, report.sha256 or "", readable(path.name))
     try:
         rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary)
     except WorkflowError:  # another process recorded the same bytes a moment ago
@@ -190,8 +234,14 @@ def archive_path(settings: Settings, sha: str, name: str) -> Path:
 
 
 def _archive(settings: Settings, ledger: Ledger, path: Path, item_id: str, version: int) -> Path:
+    """Move the original to its archive place; never over a file already there (the same bytes, filed
+    by another process from an identical copy): then this copy goes to 重复件/."""
     target = settings.root / ledger.archived_path(item_id, version)
-    safe_move(path, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _move_no_replace(path, target)
+    except FileExistsError:
+        return place(path, settings.archive / "重复件", readable(path.name))
     return target
 
 
@@ -203,7 +253,7 @@ def safe_move(src: Path, dst: Path) -> None:
         return
     except OSError:
         pass
-    tmp = dst.with_name(dst.name + ".part")
+    tmp = temp_beside(dst)
     with src.open("rb") as fi, tmp.open("wb") as fo:
         shutil.copyfileobj(fi, fo, 1 << 20)
         fo.flush()
@@ -213,19 +263,29 @@ def safe_move(src: Path, dst: Path) -> None:
 
 
 def move_aside(path: Path, folder: Path, note: str) -> Path:
-    """Move a file into folder (a free name), with `<name>.原因.txt` beside it saying why in Chinese."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    n = 1
-    while target.exists():
-        target = folder / f"{path.stem}({n}){path.suffix}"
-        n += 1
-    safe_move(path, target)
-    reason = target.with_name(target.name + ".原因.txt")
-    tmp = reason.with_name(reason.name + ".part")
-    tmp.write_text(f"文件：{path.name}\n时间：{date.today().isoformat()}\n原因：{note}\n", encoding="utf-8")
-    os.replace(tmp, reason)
+    """Move a file into folder under a free name (never over another), with `<name>.原因.txt` beside it
+    saying why in Chinese (UTF-8 with BOM; the note's name shortened where the file's is already long)."""
+    from datetime import date
+
+    original = readable(path.name)
+    target = place(path, folder, original)
+    write_note(note_path(target), f"文件：{original}\n现存为：{target.name}\n时间：{date.today().isoformat()}\n"
+                                  f"原因：{printable(note)}\n")
     return target
+
+
+def note_path(target: Path) -> Path:
+    """`<name>.原因.txt`; where that is too long for the file system, the name is shortened and given a
+    tag of its own (two long names that differ only at the end never share a note)."""
+    import hashlib
+
+    from .inbox import NAME_MAX, fit_name
+
+    full = target.name + ".原因.txt"
+    if len(os.fsencode(full)) <= NAME_MAX:
+        return target.with_name(full)
+    tag = hashlib.sha1(os.fsencode(target.name)).hexdigest()[:8]
+    return target.with_name(fit_name(target.name, f".{tag}.原因.txt"))
 
 
 def prune_empty_dirs(inbox: Path, idle_seconds: float = 0) -> None:

@@ -120,19 +120,32 @@ def signed_lines(item, signed_forms: list[dict]) -> list[str]:
 
 
 OUTCOME_NAMES = {"recorded": "已登记", "version": "新版本", "duplicate": "重复", "failed": "失败", "skipped": "跳过",
-                 "signed": "签字表"}
+                 "signed": "签字表", "busy": "他处处理中"}
+BLOCKED_LABEL = "已拦截（不得公开）"
+
+
+def outcome_label(o) -> str:
+    """What happened to one inbox file, as the ingest table and the watcher's log line say it: a draft
+    recorded as blocked says so, not just 已登记."""
+    if o.kind in ("recorded", "version") and o.status == "blocked":
+        return BLOCKED_LABEL if o.kind == "recorded" else f"新版本，{BLOCKED_LABEL}"
+    return OUTCOME_NAMES.get(o.kind, o.kind)
 
 
 def outcome_table(outcomes) -> str:
+    busy = [o for o in outcomes if o.kind == "busy"]
+    shown = [o for o in outcomes if o.kind != "busy"]
     rows = [["文件", "结果", "说明"]]
-    rows += [[o.file, OUTCOME_NAMES.get(o.kind, o.kind), o.message] for o in outcomes]
+    rows += [[o.file, outcome_label(o), o.message] for o in shown]
     counts = {k: sum(o.kind == k for o in outcomes) for k in OUTCOME_NAMES}
     blocked = sum(o.status == "blocked" for o in outcomes)
-    tail = (f"共 {len(outcomes)} 个文件：登记 {counts['recorded']}（其中拦截不得公开 {blocked}），新版本 {counts['version']}，"
+    tail = (f"共 {len(shown)} 个文件：登记 {counts['recorded']}（其中拦截不得公开 {blocked}），新版本 {counts['version']}，"
             f"重复 {counts['duplicate']}，失败 {counts['failed']}，跳过 {counts['skipped']}"
             + (f"，签字审批表 {counts['signed']}" if counts["signed"] else "") + "。")
+    if busy:
+        tail += f"另有 {len(busy)} 个文件正由另一个进程（监视程序或另一个 gongkai ingest）处理，本次未处理。"
     notes = [f"注意：{o.file}：{o.warning}" for o in outcomes if o.warning]
-    return "\n".join([table(rows, [34, 8, 70]), *notes, tail])
+    return "\n".join([table(rows, [34, 18, 70]), *notes, tail])
 
 
 def feedback_rows(records) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .inbox import temp_beside
 from .errors import RenderError
 from .rules import Rules
 from .rules.engine import mask, mask_pii, pii_spans
@@ -22,7 +23,7 @@ PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"
 
 def redact_copy(original: Path, out: Path, rules: Rules) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
+    tmp = temp_beside(out)
     try:
         if original.suffix.lower() == ".pdf":
             _pdf_to_redacted_docx(original, tmp, rules)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+from .inbox import temp_beside
+
 
 def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequence[object]],
                widths: Sequence[int]) -> Path:
@@ -31,7 +33,7 @@ def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequ
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-    tmp = out.with_name(out.name + ".part")
+    tmp = temp_beside(out)
     wb.save(tmp)
     os.replace(tmp, out)
     return out

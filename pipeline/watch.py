@@ -6,7 +6,10 @@ is fully written. The same `process_file` as `gongkai ingest` does the work.
 - created / moved-in / closed / modified events only *nominate* a file; it is processed when its size
   and mtime have been stable for `stable_seconds` and it opens completely;
 - a scan at start (drafts dropped while it was down) and every `rescan_seconds` (missed events);
-- one watcher per workspace (an flock); SIGINT / SIGTERM finish the current draft, then exit.
+- one watcher per workspace (an flock); SIGINT / SIGTERM finish the current draft, then exit;
+- `gongkai ingest` may run at the same time: each file is claimed by one process (inbox.Claim), and a
+  file another process holds is left to it (the rescan finds it again if that process dies);
+- symlinks, FIFOs, sockets and devices are moved aside at once, never opened or followed.
 """
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ import queue
 import signal
 import threading
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,7 +29,10 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .errors import BusyError
+from .inbox import list_inbox, opens_completely, readable, special_kind
+from .present import outcome_label
 from .intake import Outcome, inbox_files, move_aside, process_file, prune_empty_dirs
+from .ledger import Ledger
 from .read import is_ignorable
 from .workspace import Settings
 
@@ -76,8 +81,8 @@ class _Nominate(FileSystemEventHandler):
         if event.event_type in ("created", "modified", "closed", "moved"):
             raw = event.dest_path if event.event_type == "moved" else event.src_path
             path = Path(os.fsdecode(raw))
-            if path.is_dir():
-                for f in path.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                for f in list_inbox(path):  # never through a symlink
                     self.q.put(f)
             else:
                 self.q.put(path)
@@ -107,22 +112,6 @@ class WatchLock:
         if self.fd is not None:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
-
-
-def opens_completely(path: Path) -> bool:
-    """A .docx's central directory is readable; a .pdf ends with %%EOF. Others: stability is enough."""
-    try:
-        suffix = path.suffix.lower()
-        if suffix == ".docx":
-            with zipfile.ZipFile(path) as z:
-                z.infolist()
-        elif suffix == ".pdf":
-            with path.open("rb") as f:
-                f.seek(max(0, path.stat().st_size - 2048))
-                return b"%%EOF" in f.read()
-        return True
-    except (OSError, zipfile.BadZipFile):
-        return False
 
 
 class Watcher:
@@ -177,7 +166,7 @@ class Watcher:
             if path in self.pending or not self._candidate(path):
                 continue
             try:
-                st = path.stat()
+                st = os.lstat(path)
             except OSError:
                 continue
             now = time.monotonic()
@@ -188,7 +177,9 @@ class Watcher:
             rel = path.relative_to(self.settings.inbox).parts
         except ValueError:
             return False
-        return path.is_file() and not path.is_symlink() and not any(is_ignorable(p) for p in rel)
+        if any(is_ignorable(p) for p in rel):
+            return False
+        return path.is_symlink() or not path.is_dir()  # a file, or an odd entry to be moved aside
 
     def _ready(self) -> list[Path]:
         """Files whose size and mtime held still for stable_seconds and that open completely (or have
@@ -196,31 +187,34 @@ class Watcher:
         ready, now, stable = [], time.monotonic(), self.settings.stable_seconds
         for path, p in list(self.pending.items()):
             try:
-                st = path.stat()
+                st = os.lstat(path)
             except FileNotFoundError:
                 del self.pending[path]  # moved away or deleted before it settled
+                continue
+            if special_kind(path) is not None:  # never opened: refused at once
+                ready.append(path)
                 continue
             if (st.st_size, st.st_mtime) != (p.size, p.mtime):
                 p.size, p.mtime, p.since = st.st_size, st.st_mtime, now
                 continue
             settled = now - p.since >= stable
-            if settled and (opens_completely(path) or now - p.since >= max(5 * stable, 10)):
+            if settled and (opens_completely(path, unknown=True) or now - p.since >= max(5 * stable, 10)):
                 ready.append(path)
         return ready
 
     def _gave_up(self, path: Path, error: Exception) -> Outcome | None:
         """An unexpected error: retried at the next rescans, moved aside with a note after MAX_ATTEMPTS."""
-        log.exception("处理 %s 时出错", path.name)
+        log.exception("处理 %s 时出错", readable(path.name))
         self.attempts[path] = self.attempts.get(path, 0) + 1
         if self.attempts[path] < MAX_ATTEMPTS or not path.exists():
             return None
         note = f"处理时连续 {MAX_ATTEMPTS} 次出错（{type(error).__name__}: {error}）；请确认文件能正常打开，或联系管理员。"
         moved = move_aside(path, self.settings.failed, note)
-        return Outcome(path.name, "failed", message=f"{note}（已移至 {moved.relative_to(self.settings.root)}）")
+        return Outcome(readable(path.name), "failed", message=f"{note}（已移至 {moved.relative_to(self.settings.root)}）")
 
     def _handle(self, path: Path) -> None:
         self.pending.pop(path, None)
-        if not path.exists():
+        if not os.path.lexists(path):
             return
         started = time.monotonic()
         try:
@@ -229,8 +223,11 @@ class Watcher:
             outcome = self._gave_up(path, e)
             if outcome is None:
                 return
+        if outcome.kind == "busy":  # another process (an ingest) has it; the rescan sees it again if it dies
+            log.debug("%s：%s", outcome.file, outcome.message)
+            return
         took = time.monotonic() - started
-        line = f"{outcome.file}：{_kind(outcome)} {outcome.message}（用时 {took:.2f} 秒）"
+        line = f"{outcome.file}：{outcome_label(outcome)} {outcome.message}（用时 {took:.2f} 秒）"
         if outcome.warning:
             line += f"；注意：{outcome.warning}"
         (log.warning if outcome.kind == "failed" or outcome.warning else log.info)(line)
@@ -239,11 +236,6 @@ class Watcher:
 
 
 MAX_ATTEMPTS = 3
-
-
-def _kind(o: Outcome) -> str:
-    return {"recorded": "已登记", "version": "新版本", "duplicate": "重复，未登记", "failed": "失败",
-            "skipped": "跳过", "signed": "收到签字审批表"}.get(o.kind, o.kind)
 
 
 def setup_logging(settings: Settings, console: bool = True) -> None:
@@ -268,8 +260,6 @@ def install_signal_handlers(watcher: Watcher) -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def make_processor(session) -> Callable[[Path], Outcome]:
-    from .api import render_after_ingest
-
-    s = session
-    return lambda path: process_file(s.settings, s.rules, s.ledger, path, render_after_ingest(s))
+def make_processor(settings: Settings, rules, ledger: Ledger,
+                   render: Callable[[Settings, Ledger, str], None] | None) -> Callable[[Path], Outcome]:
+    return lambda path: process_file(settings, rules, ledger, path, render)
