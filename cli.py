@@ -54,12 +54,15 @@ def when_of(s, text: str | None):
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件",
               help="使用办公室自己的规则文件（TOML）。")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="并行进程数（1–64）。")
-def check_cmd(paths: tuple[Path, ...], as_json: bool, rules_file: Path | None, workers: int) -> None:
+@click.pass_context
+def check_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, rules_file: Path | None, workers: int) -> None:
+    from pipeline.api import rules_for_check
     from pipeline.batch import check_many
     from pipeline.check import expand
     from pipeline.present import format_report, summary_line
 
-    reports = check_many(list(expand(paths)), load_rules_for(rules_file), workers)
+    rules = rules_for_check(workspace_of(ctx), rules_file)  # inside a workspace: its [checker] rules
+    reports = check_many(list(expand(paths)), rules, workers)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1))
     else:
@@ -87,6 +90,7 @@ def init_cmd(directory: Path) -> None:
     click.echo(("已创建工作区：" if created else "工作区已存在，已补齐目录：") + str(settings.root))
     click.echo(f"  配置：{settings.root / 'gongkai.toml'}（请填写单位名称、领导小组成员和监督电话）")
     click.echo(f"  收件箱：{settings.inbox}　输出：{settings.outbox}")
+    click.echo(f"  文书模板：{settings.templates}（可用 Word 修改，改后运行 gongkai templates check）")
 
 
 @cli.command("ingest", help="处理收件箱中现有的全部文稿：检查、登记、归档原件、生成审批表。")
@@ -461,17 +465,27 @@ def rules_group() -> None:
     pass
 
 
+@templates_group.command("export", help="把正在使用的模板（工作区的，或安装包自带的）复制到一个目录；目录中已有的同名文件不覆盖。")
+@click.argument("directory", type=click.Path(path_type=Path), metavar="目录")
+@click.pass_context
+def templates_export(ctx: click.Context, directory: Path) -> None:
+    from pipeline.workspace import copy_templates, find_root, load_workspace
+
+    explicit = workspace_of(ctx)
+    has_ws = explicit is not None or find_root(Path.cwd().resolve()) is not None
+    copied, kept = copy_templates(directory, load_workspace(explicit).templates if has_ws else None)
+    for p in copied:
+        click.echo(f"  已复制：{p}")
+    for p in kept:
+        click.echo(f"  已存在，未覆盖：{p}")
+    click.echo(f"共复制 {len(copied)} 个模板到 {directory}。")
+
+
 @rules_group.command("show", help="打印默认规则文件（可重定向到文件后修改）。")
 def rules_show() -> None:
     from pipeline.rules import DEFAULT_RULES
 
     click.echo(DEFAULT_RULES.read_text(encoding="utf-8"), nl=False)
-
-
-def load_rules_for(rules_file: Path | None):
-    from pipeline.rules import load_rules
-
-    return load_rules(rules_file)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,6 +40,17 @@ def open_session(settings: Settings, rules_file: Path | None = None, clock: Cloc
         ledger.close()
 
 
+def rules_for_check(workspace: Path | None, rules_file: Path | None = None) -> Rules:
+    """`gongkai check`: --rules when given; else, inside a workspace, its [checker] rules; else the defaults."""
+    from .workspace import find_root, load_workspace
+
+    if rules_file is not None:
+        return load_rules(rules_file)
+    if workspace is not None or find_root(Path.cwd().resolve()) is not None:
+        return load_rules(load_workspace(workspace).rules_file)
+    return load_rules(None)
+
+
 def render_after_ingest(s: Session) -> Callable[[Settings, Ledger, str], None]:
     return lambda settings, ledger, item_id: documents.after_ingest(settings, ledger, s.rules, item_id)
 

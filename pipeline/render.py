@@ -177,12 +177,16 @@ def _render_bytes(template: Path, ctx: dict[str, Any], doc_title: str,
             buf = io.BytesIO()
             doc.save(buf)
     except UndefinedError as exc:
-        raise RenderError(f"模板“{name}”需要的数据缺失：{exc.message}。请补齐后重新生成。") from exc
+        from .templatecheck import undefined_problem
+
+        raise RenderError(undefined_problem(name, exc)) from exc
     except SecurityError as exc:
         raise RenderError(f"模板“{name}”含有不允许的表达式：{_why(exc)}。"
                           "请只使用 {{ 变量 }} 形式的标记。") from exc
     except TemplateError as exc:
-        raise RenderError(f"模板“{name}”有语法错误：{_why(exc)}。请用 gongkai templates check 检查模板。") from exc
+        from .templatecheck import explain
+
+        raise RenderError(f"模板“{name}”有语法错误：{explain(_why(exc))}。请用 gongkai templates check 检查模板。") from exc
     except Exception as exc:  # docxtpl/lxml/zip failures have no common base; all mean "cannot render"
         raise RenderError(f"无法用模板“{name}”生成文书：{type(exc).__name__}: {exc}") from exc
     return buf.getvalue()
@@ -290,7 +294,9 @@ def template_variables(template: Path) -> set[str]:
     try:
         return set(meta.find_undeclared_variables(_env().parse(_template_source(Path(template)))))
     except TemplateSyntaxError as exc:
-        raise RenderError(f"模板“{Path(template).name}”有语法错误：{exc.message}") from exc
+        from .templatecheck import explain
+
+        raise RenderError(f"模板“{Path(template).name}”有语法错误：{explain(exc.message or str(exc))}") from exc
     except Exception as exc:
         raise RenderError(f"无法读取模板“{Path(template).name}”：{type(exc).__name__}: {exc}") from exc
 
@@ -302,14 +308,15 @@ def lint_template(template: Path, provided: set[str]) -> list[str]:
         source = _template_source(template)
     except Exception as exc:
         return [f"{template.name}：无法读取模板（{type(exc).__name__}: {exc}），请确认是 Word .docx 文件。"]
+    from .templatecheck import syntax_problem, text_problems
+
+    literal = text_problems(template.name, source)  # what Jinja itself lets through
     try:
         names = meta.find_undeclared_variables(_env().parse(source))
     except TemplateSyntaxError as exc:
-        line = source.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= len(source.splitlines()) else ""
-        near = re.sub(r"<[^>]+>", "", line).strip()[:60]
-        return [f"{template.name}：模板语法错误：{exc.message}（附近文字：“{near}”）"]
-    return [f"{template.name}：未知变量 {{{{ {n} }}}}，程序不提供这个数据；请改正拼写或删除。"
-            for n in sorted(names - set(provided))]
+        return [syntax_problem(template.name, source, exc), *literal]
+    return literal + [f"{template.name}：未知变量 {{{{ {n} }}}}，程序不提供这个数据；请改正拼写或删除。"
+                      for n in sorted(names - set(provided))]
 
 
 def cn_date(value: str | None) -> str:

@@ -2,7 +2,7 @@
 Settings are read once here and passed down explicitly."""
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,15 +139,40 @@ def init_workspace(root: Path) -> tuple[Settings, bool]:
     settings = settings_from(root.resolve(), _read(cfg))
     for folder in (settings.inbox, settings.outbox, settings.archive, settings.failed):
         folder.mkdir(parents=True, exist_ok=True)
+    copy_templates(settings.templates, None)  # staff edit the workspace's copies (README: 模板)
     return settings, created
 
 
-def _read(path: Path) -> dict[str, Any]:
+def copy_templates(dest: Path, workspace_templates: Path | None) -> tuple[list[Path], list[Path]]:
+    """Copy each template in effect (the workspace's copy where it has one, else the packaged one) into
+    dest; a file already there is kept, never overwritten. Returns (copied, kept)."""
+    import shutil
+
+    from .inbox import temp_beside
+    from .render import TEMPLATE_KEYS, find_template
+
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UsageError(f"配置文件 {path} 格式有误（{e}）；请检查引号、括号和等号。") from e
+        dest.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"{dest} 已存在且不是文件夹；请换一个目录。") from None
+    copied, kept = [], []
+    for name in TEMPLATE_KEYS:
+        source = find_template(name, workspace_templates)
+        target = dest / source.name
+        if target.exists():
+            kept.append(target)
+            continue
+        tmp = temp_beside(target)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        copied.append(target)
+    return copied, kept
+
+
+def _read(path: Path) -> dict[str, Any]:
+    from .tomlfile import read_toml
+
+    return read_toml(path, "配置文件")
 
 
 def settings_from(root: Path, d: dict[str, Any]) -> Settings:
@@ -186,7 +211,25 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             site_rate_limit=int(site.get("rate_limit", 5)),
         )
     except (TypeError, ValueError, AttributeError) as e:
-        raise UsageError(f"配置文件 {CONFIG_NAME} 的取值有误（{e}）；请对照 gongkai init 生成的样例修改。") from e
+        raise UsageError(f"配置文件 {root / CONFIG_NAME} 的取值有误：{value_problem(d)}；"
+                         "请对照 gongkai init 生成的样例修改。") from e
+
+
+NUMBERS = {"time_limits": ("temporary_days", "phase_days", "predisclose_days"),
+           "watch": ("stable_seconds", "rescan_seconds")}
+
+
+def value_problem(d: dict[str, Any]) -> str:
+    """Which entry is wrong, in words (for the message when a conversion above failed)."""
+    for section, keys in NUMBERS.items():
+        for key in keys:
+            value = d.get(section, {}).get(key) if isinstance(d.get(section), dict) else None
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                return f"[{section}] 中的 {key} 应是数字（现在是 {value!r}），数字两边不要加引号"
+    for section in ("organisation", "leadership", "time_limits", "folders", "checker", "watch", "workflow"):
+        if section in d and not isinstance(d[section], dict):
+            return f"[{section}] 应是一节（方括号标题下的若干行），现在是一个值"
+    return "某一项的类型不对（数字、文字或列表）"
 
 
 def _flag(value: Any, key: str) -> bool:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,6 @@ class Rules:
     categories: tuple[Category, ...]
     category_weights: dict[str, float]
     timing_words: dict[str, tuple[str, ...]]
-    temporary_days: int
     hidden_properties: tuple[str, ...] = ()  # 文档属性 names whose text earns a HIDDEN_PART finding
     hidden_ignore: tuple[str, ...] = ()  # property values that are a program's stamp, not anyone's words
 
@@ -91,17 +89,26 @@ def load_rules(path: Path | None = None) -> Rules:
     try:
         return _build(data, source)
     except (KeyError, TypeError, ValueError, re.error) as e:
-        raise UsageError(f"规则文件 {source} 内容有误（{type(e).__name__}: {e}）；请对照默认规则（gongkai rules show）修改。") from e
+        raise UsageError(f"规则文件 {source} 内容有误：{_problem(e)}；请对照默认规则（gongkai rules show）修改。") from e
+
+
+def _problem(e: Exception) -> str:
+    if isinstance(e, KeyError):
+        return f"缺少 {e.args[0]} 这一项（或它所在的一节）"
+    if isinstance(e, re.error):
+        return f"有一个正则表达式写错了（{e.pattern!r} 第 {e.pos} 个字符附近）" if e.pattern else "有一个正则表达式写错了"
+    return "某一项的类型不对（应是文字、数字或列表）"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from ..tomlfile import read_toml
+
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        return read_toml(path, "规则文件")
     except FileNotFoundError as e:
         raise UsageError(f"找不到规则文件：{path}；请检查路径。") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UsageError(f"规则文件 {path} 不是有效的 TOML（{e}）；请检查引号、括号和等号。") from e
+    except IsADirectoryError as e:
+        raise UsageError(f"规则文件 {path} 是一个文件夹；请给出 .toml 文件的路径。") from e
 
 
 # Lists of rules the office adds to rather than replaces: an entry with the same identity replaces the
@@ -129,6 +136,9 @@ def _merge_keyed(base: list[dict], over: list[dict], ident: str) -> list[dict]:
 
 
 def _build(d: dict[str, Any], source: str) -> Rules:
+    if "temporary_days" in d.get("timing", {}):  # it once stood here, unused: say where it lives now
+        raise UsageError(f"规则文件 {source} 的 [timing] 中有 temporary_days：公开时限不属于检查规则，"
+                         "请删去这一行，在工作区 gongkai.toml 的 [time_limits] 中设置 temporary_days。")
     lim, sec, npub, app = d["limits"], d["secret"], d["not_public"], d["application"]
     return Rules(
         source=source,
@@ -164,7 +174,6 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         ),
         category_weights={k: float(v) for k, v in {**CATEGORY_WEIGHTS, **d.get("category", {})}.items()},
         timing_words={k: tuple(d["timing"][k]) for k in ("periodic", "phase", "temporary")},
-        temporary_days=int(d["timing"]["temporary_days"]),
         hidden_properties=tuple(d.get("hidden", {}).get("properties", ())),
         hidden_ignore=tuple(d.get("hidden", {}).get("ignore", ())),
     )
