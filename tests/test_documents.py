@@ -601,7 +601,7 @@ def test_templates_check_names_an_unknown_variable(built: Built, tmp_path: Path)
 
 def test_a_workspace_template_that_is_not_a_docx(built: Built, tmp_path: Path) -> None:
     root = copy_ws(built, tmp_path)
-    (root / "templates").mkdir()
+    (root / "templates").mkdir(exist_ok=True)  # init copies the templates in
     (root / "templates" / "公开公告.docx").write_text("这不是 Word 文件，是记事本保存的文字。", encoding="utf-8")
     result = WsCli(root, NOW)("templates", "check")
     assert result.exit_code == 7, result.output
