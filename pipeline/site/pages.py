@@ -48,9 +48,8 @@ def _render(name: str, **ctx) -> bytes:
 def column_pages(column: str, entries: list[Entry], settings: Settings, rules: Rules, today: date,
                  status: Status | None = None) -> dict[str, bytes]:
     counts = Counter(e.category for e in entries)
-    nav = [Nav(c.code, c.name, counts.get(c.code, 0)) for c in rules.categories]
-    if counts.get(None):
-        nav.append(Nav(0, "类别待定", counts[None]))
+    # the nav is the same on every page whatever is published: one publish rewrites only the pages it changes
+    nav = [Nav(c.code, c.name, counts.get(c.code, 0)) for c in rules.categories] + [Nav(0, "类别待定", counts.get(None, 0))]
     published = sorted((e for e in entries if e.published), key=lambda e: (e.published, e.id), reverse=True)
     years = sorted({e.published[:4] for e in published}, reverse=True)
     base = {"column": column, "column_name": COLUMN_NAMES[column], "org": settings.org, "office": settings.office,
