@@ -15,7 +15,8 @@ from .textutil import PUNCT_EDGE, SPACES, squeeze
 
 DOC_TYPES = ("通知", "通报", "决定", "报告", "方案", "公示", "计划", "规定", "汇报", "情况", "意见", "办法", "细则",
              "通告", "公告", "批复", "请示", "函", "纪要", "规则", "要点", "总结", "安排", "决议", "议案", "指引", "制度",
-             "申请表", "实施方案", "工作方案", "公报", "年度报告", "命令", "令")
+             "申请表", "实施方案", "工作方案", "公报", "年度报告", "命令", "令", "备案表", "登记表", "审批表", "推荐表",
+             "汇总表", "统计表", "一览表", "考察表", "申请书")
 ORGAN_END = re.compile(
     r"(党组|党委|委员会|局|厅|部|办公室|政府|分局|监管局|大学|学院|支部|总局|中心|小组|科|处|室|办|会|院|所|公司|单位"
     r"|银行|分行|支行|学校|街道|社区)$")
@@ -30,7 +31,7 @@ SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一
 TOC_HEAD = re.compile(r"^目录$")
 TOC_ENTRY = re.compile(r"(?:[.…·．\-—_]{3,}|\t)\s*[-—–]?\s*\d{1,3}\s*[-—–]?$")  # leaders or a tab, then a page number
 SENTENCE = re.compile(r"[。；！？]")
-ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
+ATTACHMENT = re.compile(r"^(?:附件|附表|附录|材料)\s*[\d一二三四五六七八九十]*\s*[:：]?$")  # 附件4, 材料12: a label
 HEAD_LINES = 12
 BIGGER = 1.0  # pt: a title line is set at least this much larger than the body
 
@@ -135,7 +136,7 @@ def _leading_line(blocks: list[Block], head: list[str], start: int, base: float 
         if same_look or any(is_furniture(x, rules) for x in head[: start - 1] if x):
             return start - 1
         return None
-    larger = base is not None and lead.size is not None and lead.size >= base + BIGGER
+    larger = lead.size is not None and (base is None or lead.size >= base + BIGGER)
     stands_alone = start == 1 or is_furniture(head[start - 2], rules)
     return start - 1 if same_look and larger and stands_alone and not t.endswith(DOC_TYPES) else None
 

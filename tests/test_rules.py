@@ -349,6 +349,15 @@ def test_inside_first_not_for_a_speech(tmp_path):
     assert "INSIDE_FIRST" not in codes(check(path))
 
 
+def test_inside_first_not_for_a_report_given_at_a_meeting(tmp_path):
+    """A branch secretary's 述职报告: title, then 尊敬的各位领导： — it reports, it decides nothing."""
+    path = make_docx(tmp_path / "s.docx", [
+        "第二党支部书记抓基层党建工作述职报告", "尊敬的各位领导、同志们：",
+        "一年来，支部严格执行重大决策集体讨论制度，推荐两名同志提拔任用。",
+    ])
+    assert "INSIDE_FIRST" not in codes(check(path))
+
+
 def test_inside_first_still_fires_for_a_notice_that_decides(tmp_path):
     path = make_docx(tmp_path / "n.docx", [
         "关于王建国同志任职的通知", "各科室：", "经局党组会议研究决定，王建国同志任局办公室主任。",

@@ -122,3 +122,12 @@ def test_a_speech_without_a_title_has_no_title(tmp_path):
 ])
 def test_ordinary_titles_still_join_their_lines(tmp_path, lines, title):
     assert title_of(sized_docx(tmp_path / "t.docx", lines)) == title
+
+
+@pytest.mark.parametrize("label", ["材料12", "附件2", "附表1"])
+def test_a_material_label_above_a_form_title_is_not_part_of_it(tmp_path, label):
+    """A branch's filing form: a small 材料12 label, then the letter-spaced title in a larger size."""
+    path = sized_docx(tmp_path / "f.docx", [(label, 16), ("确 定 发 展 对 象 备 案 表", 22),
+                                            ("中共青川区科学技术局机关委员会：", 16)],
+                      table=[["支部", "姓名", "性别", "出生年月"], ["第二党支部", "张某", "男", "1998年3月"]])
+    assert title_of(path) == "确定发展对象备案表"

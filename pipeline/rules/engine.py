@@ -271,10 +271,12 @@ def _mentioned(text: str, start: int, length: int, cues: tuple[str, ...], reach:
 
 
 def is_speech(draft: Draft, title: str | None, rules: Rules) -> bool:
-    """A speech or study material: it opens by addressing an audience (同志们：) or its title says so.
+    """A speech or study material: it opens (in its first lines) by addressing an audience (同志们：,
+    尊敬的各位领导：) or its title says so.
     Such a text decides nothing itself."""
-    first = next((squeeze(b.text) for b in draft.blocks if b.kind in ("para", "page") and b.text.strip()), "")
-    return first.startswith(rules.speech_openings) or any(w in squeeze(title or "") for w in rules.speech_titles)
+    head = [squeeze(b.text) for b in draft.blocks if b.kind in ("para", "page") and b.text.strip()][:3]
+    opens = any(t.startswith(rules.speech_openings) for t in head if t not in squeeze(title or "") or not title)
+    return opens or any(w in squeeze(title or "") for w in rules.speech_titles)
 
 
 def _obligation_hit(ob: Obligation, draft: Draft, md: Metadata, rules: Rules) -> tuple[str, Block] | None:
