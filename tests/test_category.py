@@ -163,3 +163,10 @@ def test_a_refused_review_sets_no_category(undecided_item):
     assert r.exit_code == 4
     report = json.loads(db_rows(root, "SELECT report FROM versions WHERE item_id=?", (item_id,))[0][0])
     assert (report["metadata"]["category"], event_count(root, item_id)) == (None, events)
+
+
+def test_a_decision_on_how_branches_are_set_up_is_basic_information(tmp_path):
+    """党组织设置 is category 1, though the title also names 党支部 (a plain word of 组织建设)."""
+    path = official_doc(tmp_path / "d.docx", title="关于调整机关党支部设置的决定", docno="青科党〔2023〕45号",
+                        body=["经局党组研究决定，调整机关党支部设置。"])
+    assert md_of(path).category == 1
