@@ -151,7 +151,7 @@ def test_rebuild_after_one_publish_writes_only_what_changed(fresh):
     changed = {k for k in after if before.get(k) != after[k]}
     item = ids["inside_first"]
     # the item's category page (类别待定: its draft names no category) and the inside catalogue's 公开范围 change too
-    assert changed == {f"public/items/{item}.html", "public/index.html", "public/category/0.html",
+    assert changed == {f"public/items/{item}.html", "public/index.html", "public/category/1.html",
                        "public/catalogue/2026.html", f"inside/items/{item}.html", "inside/catalogue/2026.html",
                        "inside/工作台.html"}
     assert r.written == 7
