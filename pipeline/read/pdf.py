@@ -146,33 +146,42 @@ def _other_engine(source, error: Exception | None, max_pages: int) -> PdfText | 
             raise _encrypted() from error
         return None
     try:
-        count = len(pdf)
-        if not count:
-            return None
-        if count > max_pages:
-            raise InputError(f"PDF 页数过多（{count} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
-        blocks, notes = [], 0
-        for number in range(count):
-            page = pdf[number]
-            text = page.get_textpage().get_text_range()
-            blocks += [Block(text=ln, location=f"第{number + 1}页", kind="page") for ln in text.splitlines() if ln.strip()]
-            notes += sum(pdfium.raw.FPDFAnnot_GetSubtype(pdfium.raw.FPDFPage_GetAnnot(page.raw, i)) not in (2, 16)
-                         for i in range(pdfium.raw.FPDFPage_GetAnnotCount(page.raw)))
-        unchecked: list[Unchecked] = []
-        extras = []
-        for i in range(pdf.count_attachments()):
-            attachment = pdf.get_attachment(i)
-            name = attachment.get_name() or f"附件{i + 1}"
-            from .docx_parts import embedded_file
-
-            try:
-                data = bytes(attachment.get_data())
-            except pdfium.PdfiumError:
-                unchecked.append(Unchecked(f"附件 {name}", "附件内容无法读取（可能已加密或损坏）", "attachment"))
-                continue
-            extras += embedded_file(data, name, f"附件 {name}", 1, unchecked, part="attachment")
+        return _pdfium_text(pdf, max_pages)
+    except pdfium.PdfiumError:
+        return None  # PDFium gives up on this file too: pdfminer's error stands
     finally:
         pdf.close()
+
+
+def _pdfium_text(pdf, max_pages: int) -> PdfText | None:
+    """Page text and attachments through PDFium, and how many annotations it could not read."""
+    import pypdfium2 as pdfium
+
+    from .docx_parts import embedded_file
+
+    count = len(pdf)
+    if not count:
+        return None
+    if count > max_pages:
+        raise InputError(f"PDF 页数过多（{count} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
+    blocks, notes = [], 0
+    for number in range(count):
+        page = pdf[number]
+        text = page.get_textpage().get_text_range()
+        blocks += [Block(text=ln, location=f"第{number + 1}页", kind="page") for ln in text.splitlines() if ln.strip()]
+        notes += sum(pdfium.raw.FPDFAnnot_GetSubtype(pdfium.raw.FPDFPage_GetAnnot(page.raw, i)) not in (2, 16)
+                     for i in range(pdfium.raw.FPDFPage_GetAnnotCount(page.raw)))
+    unchecked: list[Unchecked] = []
+    extras = []
+    for i in range(pdf.count_attachments()):
+        attachment = pdf.get_attachment(i)
+        name = attachment.get_name() or f"附件{i + 1}"
+        try:
+            data = bytes(attachment.get_data())
+        except pdfium.PdfiumError:
+            unchecked.append(Unchecked(f"附件 {name}", "附件内容无法读取（可能已加密或损坏）", "attachment"))
+            continue
+        extras += embedded_file(data, name, f"附件 {name}", 1, unchecked, part="attachment")
     if notes:
         unchecked.append(Unchecked(f"批注或表单域 {notes} 个", "这个 PDF 只能用另一种方式打开，批注和表单域的内容未能读取",
                                    "comment"))
@@ -193,10 +202,10 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
     for number, page in enumerate(pages, start=1):
         try:
             with budget.page():  # a page that takes too long is not checked, the rest of the file is
-                lines, n, bad = _page_lines(page)
+                lines, n, bad, images = _page_lines(page)
                 chars += n
                 unmapped += bad
-                if not lines and _covered_by_images(page):
+                if not lines and _covered_by_images(page, images):
                     unread.append(number)
                 extras.extend(pdf_parts.annotation_blocks(page, number, state))
         except (*broken, budget.PageOvertime):
@@ -210,10 +219,10 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
     return blocks, unread, extras, (unmapped / chars if chars else 0.0)
 
 
-def _covered_by_images(page) -> bool:
+def _covered_by_images(page, images: list[dict]) -> bool:
     area = float(page.width) * float(page.height)
     covered = sum(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
-                  for i in page.images)
+                  for i in images)
     return area > 0 and covered / area >= SCAN_COVERAGE
 
 
@@ -243,15 +252,19 @@ def _open_error(e: Exception) -> InputError:
     return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
 
 
-def _page_lines(page) -> tuple[list[_Line], int, int]:
+def _page_lines(page) -> tuple[list[_Line], int, int, list[dict]]:
     """The lines of a page (fake-bold doubles removed: a glyph printed 2–4 times over itself to look bold),
-    its character count, and how many of them are drawn in fonts without a mapping to Unicode."""
-    page = page.dedupe_chars(tolerance=1, extra_attrs=("fontname",))  # sizes of the doubles differ by 1e-13
+    its character count, how many of them are drawn in fonts without a mapping to Unicode, and its images."""
+    from pdfplumber.utils import chars_to_textmap
+
+    chars, images = _objects(page)
+    chars = _without_doubles(chars)
     without = _unmapped_fonts(page)
+    textmap = chars_to_textmap(chars, layout=False, layout_bbox=page.bbox, layout_width=page.width,
+                               layout_height=page.height)
     out = []
-    count = bad = 0
-    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-        count += len(ln["chars"])
+    bad = 0
+    for ln in textmap.extract_text_lines(strip=True, return_chars=True):
         if without:
             bad += sum(1 for c in ln["chars"] if c.get("fontname") in without)
         text = _unstretch(ln["text"].replace("\u3000", " "))
@@ -259,7 +272,61 @@ def _page_lines(page) -> tuple[list[_Line], int, int]:
             first = next((c for c in ln["chars"] if c["text"].strip()), None) or {}
             size = round(float(first["size"]), 1) if first.get("size") else None
             out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), size, _is_red(first.get("non_stroking_color"))))
-    return out, count, bad
+    return out, len(chars), bad, images
+
+
+def _objects(page) -> tuple[list[dict], list[dict]]:
+    """The characters and images of a page, as pdfplumber's Page.chars / Page.images would give them, taken
+    straight from pdfminer's layout: pdfplumber turns every object of the page (each curve and rectangle
+    too) into a dict of all its attributes, which costs as much as parsing the page (an 113-page report
+    took 11 s)."""
+    from pdfminer.layout import LTChar, LTContainer, LTImage
+
+    mb_x0, mb_top = page.mediabox[:2]
+    height, doctop = float(page.height), float(page.initial_doctop)
+    chars: list[dict] = []
+    images: list[dict] = []
+    stack = [iter(page.layout._objs)]
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTChar):
+                top = height - obj.y1 + mb_top
+                color = obj.graphicstate.ncolor
+                name = obj.fontname
+                chars.append({
+                    "object_type": "char", "text": obj.get_text(), "fontname": name.decode("latin-1")
+                    if isinstance(name, bytes) else name, "size": obj.size, "upright": obj.upright,
+                    "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top, "bottom": height - obj.y0 + mb_top,
+                    "doctop": doctop + top, "width": obj.width, "height": obj.height, "matrix": obj.matrix,
+                    "non_stroking_color": color if isinstance(color, tuple) else (color,)})
+            elif isinstance(obj, LTImage):
+                images.append({"x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": height - obj.y1 + mb_top,
+                               "bottom": height - obj.y0 + mb_top})
+            elif isinstance(obj, LTContainer):
+                stack.append(iter(obj._objs))
+                break
+        else:
+            stack.pop()
+    return chars, images
+
+
+def _without_doubles(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
+    """Fake bold: the same glyph drawn 2–4 times within a point of itself. pdfplumber's dedupe_chars does
+    this but in quadratic time (membership tests on a list: 70 s on a 40-page report); this is the same rule
+    — same text and font, within `tolerance` — in one pass over a grid of 1-point cells."""
+    grid: dict[tuple, list[dict]] = {}
+    out: list[dict] = []
+    for c in chars:
+        x, y = c["x0"], c["top"]
+        key = (c["text"], c["fontname"])
+        gx, gy = int(x // tolerance), int(y // tolerance)
+        twin = c["text"].strip() and any(
+            abs(k["x0"] - x) <= tolerance and abs(k["top"] - y) <= tolerance
+            for dx in (-1, 0, 1) for dy in (-1, 0, 1) for k in grid.get((*key, gx + dx, gy + dy), ()))
+        if not twin:
+            grid.setdefault((*key, gx, gy), []).append(c)
+            out.append(c)
+    return out
 
 
 def _unmapped_fonts(page) -> set[str]:
