@@ -150,7 +150,7 @@ def test_rebuild_after_one_publish_writes_only_what_changed(fresh):
     after = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
     changed = {k for k in after if before.get(k) != after[k]}
     item = ids["inside_first"]
-    # the item's category page (类别待定: its draft names no category) and the inside catalogue's 公开范围 change too
+    # the item's category page (第1类: 关于调整机关党支部设置的决定) and the inside catalogue's 公开范围 change too
     assert changed == {f"public/items/{item}.html", "public/index.html", "public/category/1.html",
                        "public/catalogue/2026.html", f"inside/items/{item}.html", "inside/catalogue/2026.html",
                        "inside/工作台.html"}
