@@ -15,6 +15,12 @@ STATUS_NAMES = {
     "predisclosed": "预公开（公示）中", "disclosed_inside": "已党内公开", "disclosed": "已公开", "closed": "已办结",
 }
 BLOCK_CODES = ("SECRET", "NOT_PUBLIC", "NO_TEXT")
+# what a refusal says instead of a rule code (a clerk reads these, not SECRET / NO_TEXT)
+BLOCK_NAMES = {"SECRET": "密级标志或涉密内容", "NOT_PUBLIC": "“不公开”标注", "NO_TEXT": "无法提取的文字（扫描件或乱码）"}
+
+
+def block_names(codes) -> str:
+    return "、".join(BLOCK_NAMES[c] for c in BLOCK_CODES if c in codes)
 PII_CODES = ("PII_ID", "PII_PHONE", "PII_BANK")
 LEVEL_NAMES = {"bureau": "局党务公开领导小组", "district": "区党务公开领导小组"}
 SCOPE_NAMES = {"inside": "党内", "outside": "党外（社会）"}
@@ -73,11 +79,11 @@ def set_category(ledger: Ledger, item: Item, code: int, name: str | None, by: st
 
 
 def _check_unblock(item: Item, codes: frozenset[str], comment: str | None) -> None:
-    hard = sorted(c for c in codes if c in ("SECRET", "NOT_PUBLIC"))
+    hard = {c for c in codes if c in ("SECRET", "NOT_PUBLIC")}
     if hard:
-        _refuse(f"{item.id} 含有{'、'.join(hard)}（涉密或标明不公开），不能审核通过，也永远不能公开。")
+        _refuse(f"{item.id} 含有{block_names(hard)}，不能审核通过，也永远不能公开。")
     if not (comment and comment.strip()):
-        _refuse(f"{item.id} 无法提取文字（NO_TEXT），审核通过前须人工核对原件：请用 --comment 写明人工核对结论。")
+        _refuse(f"{item.id} 的文字无法提取（扫描件或乱码），审核通过前须人工核对原件：请用 --comment 写明人工核对结论。")
 
 
 # ------------------------------------------------------------------ decision dates
@@ -194,7 +200,7 @@ def publish(ledger: Ledger, item_id: str, scope: str, by: str, redacted: Path | 
 def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) -> None:
     codes = item.report.codes
     if item.status == "blocked" or codes & {"SECRET", "NOT_PUBLIC"}:
-        _refuse(f"{item.id} 含有不得公开的问题（{'、'.join(sorted(codes & set(BLOCK_CODES)))}），不能公开。")
+        _refuse(f"{item.id} 含有不得公开的问题（{block_names(codes) or '已拦截'}），不能公开。")
     if item.status in ("received", "returned"):
         _refuse(f"{item.id} 尚未审核通过（当前：{STATUS_NAMES[item.status]}），不能公开；请先 gongkai review。")
     if item.status in ("disclosed", "closed"):

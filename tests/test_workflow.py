@@ -114,7 +114,8 @@ def test_secret_or_not_public_item_cannot_be_approved(ws, mode, kind, comment) -
     item = ids[kind]
     args = ["review", item, "--approve", "--by", REVIEWER] + (["--comment", comment] if comment else [])
     msg = refused(settings, mode, item, lambda s: api.review(s, item, True, REVIEWER, "bureau", comment), args)
-    assert kind.upper() in msg and "不能审核通过" in msg
+    assert {"secret": "密级标志", "not_public": "“不公开”标注"}[kind] in msg and "不能审核通过" in msg
+    assert kind.upper() not in msg  # a refusal names the problem in words, never by its rule code
 
 
 def test_no_text_item_needs_a_manual_check_note(ws, mode) -> None:
