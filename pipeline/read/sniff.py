@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import InputError
+from . import oddkinds
 from .limits import Limits
 from .safezip import SafeZip
 
@@ -54,6 +55,8 @@ def sniff(path: Path, limits: Limits) -> str:
         )
     suffix = path.suffix.lower()
     if suffix not in (".docx", ".pdf", ".doc", ".wps", ".docm", ".dotx"):
+        with path.open("rb") as f:
+            oddkinds.refuse_by_suffix(suffix, f.read(4096))
         raise InputError(
             f"不支持的文件类型（{suffix or '无扩展名'}）；只能检查 .docx 和 .pdf 文稿，请另存为其中一种后重新放入。",
             "UNSUPPORTED",
@@ -63,7 +66,7 @@ def sniff(path: Path, limits: Limits) -> str:
     if head.startswith(OLE_MAGIC):
         return _refuse_ole(path, suffix)
     if head.startswith(ZIP_MAGIC):
-        _check_zip(path, limits)
+        _check_zip(path, limits, suffix)
         if suffix == ".pdf":
             raise InputError("文件扩展名是 .pdf，但内容是 Word 文档；请改回 .docx 扩展名后再放入。", "WRONG_EXTENSION")
         return "docx"
@@ -102,6 +105,7 @@ def _refuse_ole(path: Path, suffix: str) -> str:
 
 
 def _refuse_other(head: bytes, suffix: str) -> str:
+    oddkinds.refuse_flat_opc(head)
     text = head.lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:200]:
         kind = "网页（HTML）"
@@ -121,11 +125,12 @@ def _refuse_other(head: bytes, suffix: str) -> str:
     )
 
 
-def _check_zip(path: Path, limits: Limits) -> None:
+def _check_zip(path: Path, limits: Limits, suffix: str = ".docx") -> None:
     """Refuse truncated archives and declared zip bombs before anything is inflated (the parts
     themselves are inflated under caps by the reader: see safezip)."""
     with SafeZip(path, limits) as z:
         names = set(z.names)
+    oddkinds.refuse_by_parts(names, suffix) if "word/document.xml" not in names else None
     if "word/document.xml" not in names and "_rels/.rels" not in names:  # the main part may be elsewhere:
         # the reader follows _rels/.rels to it, and says NOT_A_DOCUMENT when there is none
         raise InputError("这个压缩包不是 Word 文档（缺少正文部分）；请用 Word 另存为 .docx 后再放入。", "NOT_A_DOCUMENT")
