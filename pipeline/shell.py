@@ -222,6 +222,7 @@ def usage_message(e: click.UsageError) -> str:
     if isinstance(e, click.MissingParameter):
         head, dot, rest = message.partition(".")
         message = f"{head}。{rest.strip()}" if dot else message
+    message = message.replace(",\n\t", "、").replace("：\n\t", "：")  # click lists choices one per line
     return message.replace("。 ", "。")
 
 

@@ -136,3 +136,8 @@ def test_unexpected_error_has_its_own_code_and_a_chinese_sentence(tmp_path):
 
 def test_exit_codes_are_distinct():
     assert len({int(c) for c in ExitCode}) == len(ExitCode)
+
+
+def test_a_missing_choice_lists_the_choices_on_one_line(ws):
+    r = ws("publish", "GK-2026-0001")
+    assert "错误：缺少选项 '--scope'。可选：inside、outside" in r.stderr
