@@ -219,6 +219,8 @@ log = logging.getLogger("gongkai")
 def usage_message(e: click.UsageError) -> str:
     """click's message, with the ASCII full stop click appends after a missing parameter's name made Chinese."""
     message = e.format_message()
+    if isinstance(e, click.MissingParameter) and e.param is not None and getattr(e.param, "secondary_opts", None):
+        return f"缺少选项：请写 {' 或 '.join(e.param.opts + e.param.secondary_opts)}。"  # --approve/--reject
     if isinstance(e, click.MissingParameter):
         head, dot, rest = message.partition(".")
         message = f"{head}。{rest.strip()}" if dot else message

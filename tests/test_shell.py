@@ -141,3 +141,8 @@ def test_exit_codes_are_distinct():
 def test_a_missing_choice_lists_the_choices_on_one_line(ws):
     r = ws("publish", "GK-2026-0001")
     assert "错误：缺少选项 '--scope'。可选：inside、outside" in r.stderr
+
+
+def test_a_missing_flag_pair_names_both_flags(ws):
+    r = ws("review", "GK-2026-0001", "--by", "陈先荣")
+    assert "错误：缺少选项：请写 --approve 或 --reject。" in r.stderr
