@@ -5,7 +5,9 @@
 Needs the test extra (reportlab makes the PDFs): pip install -e '.[test]'. Not part of the test suite.
 Reports on stdout and writes to FILE: check_ratio, ingest_ratio, watch_p50_s, watch_p95_s,
 watch_polling_p50_s, mem_mb_100 (and mem_mb_1000 with --mem), workers_speedup (ingest),
-check_workers_speedup, generate_workers_speedup.
+check_workers_speedup, generate_workers_speedup; and the hostile section (benchmarks/hostile_bench.py:
+the worst files of issue 9 §4, each checked in a fresh process; its table on stderr, rows in FILE):
+hostile_worst_s, hostile_worst_mb, hostile_over_10s, hostile_over_500mb. --hostile-only runs just that.
 """
 from __future__ import annotations
 
@@ -258,8 +260,16 @@ def main() -> None:
     ap.add_argument("--site", action="store_true", help="also measure site build / rebuild / serve for --site-n items")
     ap.add_argument("--site-only", action="store_true", help="measure only the site figures")
     ap.add_argument("--site-n", type=int, default=1000)
+    ap.add_argument("--hostile-only", action="store_true", help="measure only the hostile files (issue 9 §4)")
+    ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
     a = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    if a.hostile_only:
+        try:
+            r = {"cores": os.cpu_count(), **hostile_section(base)}
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        return report(r, a.json_file)
     if a.site_only:
         from site_bench import measure_site
 
@@ -283,14 +293,27 @@ def main() -> None:
             from site_bench import measure_site
 
             r.update(measure_site(base, a.site_n))
+        if not a.no_hostile:
+            r.update(hostile_section(base))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     report(r, a.json_file)
 
 
+def hostile_section(base: Path) -> dict:
+    """The hostile files: figures for the report, and the README table printed to stderr."""
+    from hostile_bench import measure_hostile, table
+
+    summary, rows = measure_hostile(base)
+    print(table(rows), file=sys.stderr)
+    return {**summary, "hostile": rows}
+
+
 def report(r: dict, json_file: str | None) -> None:
     width = max(len(k) for k in r)
     for k, v in r.items():
+        if isinstance(v, list):  # the hostile rows: in the JSON file, and as a table on stderr
+            continue
         print(f"{k:<{width}}  {v:.3f}" if isinstance(v, float) else f"{k:<{width}}  {v}")
     if json_file:
         Path(json_file).write_text(json.dumps(r, indent=1), encoding="utf-8")

@@ -8,7 +8,8 @@ parameter: the tests make small ones against small limits, benchmarks/bench.py m
 - nested_docx: content controls nested `depth` deep;
 - many_entries_docx: `n` tiny entries;
 - stream_bomb_pdf: a page whose FlateDecode content stream inflates to `mb`;
-- slow_page_pdf: a page of `n` text-showing operators (cheap to store, slow to interpret).
+- slow_page_pdf, many_slow_pages_pdf: pages of `n` text-showing operators (cheap to store, slow to interpret);
+- nested_array_pdf: a content stream of arrays nested `depth` deep.
 """
 from __future__ import annotations
 
@@ -224,3 +225,14 @@ def slow_page_pdf(path: Path, n: int, then: str = "Page two is plain text") -> P
     """Page 1: n tiny text-showing operators (a few bytes each, deflated); page 2: one line of text."""
     slow = b"BT /F1 1 Tf " + b"(.) Tj " * n + b"ET"
     return raw_pdf(path, [(slow, True), (text_page(then), False)])
+
+
+def nested_array_pdf(path: Path, depth: int) -> Path:
+    """A page whose content stream opens `depth` arrays inside each other, then text."""
+    content = b"[" * depth + b"]" * depth + b"\n" + text_page("After the nesting")
+    return raw_pdf(path, [(content, True)])
+
+
+def many_slow_pages_pdf(path: Path, pages: int, n: int) -> Path:
+    slow = b"BT /F1 1 Tf " + b"(.) Tj " * n + b"ET"
+    return raw_pdf(path, [(slow, True)] * pages)
