@@ -55,6 +55,14 @@ def test_a_page_over_its_time_budget_is_not_checked_and_the_next_page_is(tmp_pat
     assert draft.no_text_reason.startswith("PDF 第1页没有可提取的文字")
 
 
+def test_a_second_page_over_its_time_budget_fails_the_file(tmp_path):
+    from hostile import many_slow_pages_pdf
+
+    e = refused(many_slow_pages_pdf(tmp_path / "慢页们.pdf", 3, 100_000), Limits(max_page_seconds=0.2))
+    assert e.code == "TIMEOUT"
+    assert "PDF 有 2 页各超过 0.2 秒仍未读完" in e.message
+
+
 def test_a_file_over_its_time_budget_is_a_timeout(tmp_path):
     f = slow_page_pdf(tmp_path / "慢文件.pdf", 100_000, then="Never reached")
     e = refused(f, Limits(max_seconds=0.3, max_page_seconds=30))
@@ -63,8 +71,8 @@ def test_a_file_over_its_time_budget_is_a_timeout(tmp_path):
 
 
 def test_a_read_over_its_memory_budget_is_refused(tmp_path):
-    f = paragraphs_docx(tmp_path / "大.docx", 200_000)  # 800,000 elements: under the node cap, ~150 MB to parse
-    e = refused(f, Limits(max_memory_bytes=30 * MB))
+    f = paragraphs_docx(tmp_path / "大.docx", 120_000)  # 480,000 elements: under the element cap, ~100 MB to parse
+    e = refused(f, Limits(max_memory_bytes=30 * MB, max_paragraphs=1_000_000))
     assert e.code == "TOO_COMPLEX"
     assert "内存超过 30 MB 的上限" in e.message
 
@@ -114,13 +122,14 @@ SMALL = """
 max_part_mb = 10
 max_page_seconds = 0.2
 max_memory_mb = 60
+max_paragraphs = 1000000
 """
 
 
 def _hostile_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stream_bomb_pdf(folder / "1炸弹.pdf", mb=20)
-    paragraphs_docx(folder / "2内存.docx", 200_000)
+    paragraphs_docx(folder / "2内存.docx", 120_000)
     official_doc(folder / "3正常.docx")
 
 

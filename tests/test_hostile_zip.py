@@ -70,10 +70,20 @@ def test_millions_of_paragraphs_are_refused_before_any_tree_is_built(tmp_path):
     assert "超过 10,000 个 XML 元素" in e.message
 
 
-def test_more_paragraphs_than_the_cap_are_refused_not_checked(tmp_path):
+def test_more_paragraphs_than_the_cap_are_refused_from_the_bytes(tmp_path):
     e = refused(paragraphs_docx(tmp_path / "段落.docx", 1500), Limits(max_paragraphs=1000))
     assert e.code == "TOO_LARGE"
-    assert "文稿过长（1,501 段" in e.message
+    assert "段落过多（超过 1,000 段）" in e.message
+
+
+def test_more_text_blocks_than_the_cap_are_refused_after_reading(tmp_path):
+    from hostile import raw_pdf, text_page
+
+    lines = [f"Line {i}:" for i in range(40)]  # a colon ends a paragraph: 40 blocks
+    f = raw_pdf(tmp_path / "多段.pdf", [(text_page(*lines), False)])
+    e = refused(f, Limits(max_paragraphs=10))
+    assert e.code == "TOO_LARGE"
+    assert "文稿过长" in e.message
 
 
 def test_more_characters_than_the_cap_are_refused(tmp_path):

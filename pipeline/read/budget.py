@@ -3,7 +3,7 @@
 - `reading(limits)` opens the budget of one file: from then on its time is counted by SIGALRM (in the
   main thread of the reading process, see worker.py) and every PDF stream pdfminer decodes is counted;
 - `page()` around one PDF page: over `max_page_seconds` it raises PageOvertime inside the page (that page
-  is reported as not checked, the rest is read);
+  is reported as not checked, the rest is read); a second page over it fails the file (`Bound`);
 - a file over `max_seconds`, or a stream past `max_part_bytes`, or all streams past `max_unzipped_bytes`,
   raises `Bound` — a BaseException, so no `except Exception` in a library can swallow it — which the
   reader turns into an InputError with a Chinese message.
@@ -26,6 +26,7 @@ from ..errors import InputError
 from .limits import Limits
 
 CHUNK = 1 << 20
+MAX_SLOW_PAGES = 2  # the first page over its budget is reported as not checked; the second fails the file
 
 
 class Bound(BaseException):
@@ -46,6 +47,7 @@ class _State:
     page_deadline: float | None = None
     inflated = 0
     alarms = False
+    slow_pages = 0
 
 
 _S = _State()
@@ -56,10 +58,15 @@ def overtime_error(limits: Limits) -> InputError:
                       "请确认来源，或另存、拆分后再放入。", "TIMEOUT")
 
 
+def slow_pages_error(limits: Limits) -> InputError:
+    return InputError(f"PDF 有 {MAX_SLOW_PAGES} 页各超过 {limits.max_page_seconds:g} 秒仍未读完（页面内容过于复杂或疑似异常文件），"
+                      "未检查；请确认来源，或重新导出 PDF 后再放入。", "TIMEOUT")
+
+
 @contextmanager
 def reading(limits: Limits) -> Iterator[None]:
     """The budget of one file. Time is enforced by an alarm only in the main thread (the worker's)."""
-    _S.limits, _S.inflated, _S.page_deadline = limits, 0, None
+    _S.limits, _S.inflated, _S.page_deadline, _S.slow_pages = limits, 0, None, 0
     _S.file_deadline = time.monotonic() + limits.max_seconds
     _S.alarms = threading.current_thread() is threading.main_thread()
     old = None
@@ -105,6 +112,9 @@ def _on_alarm(signum, frame) -> None:
         raise Bound(overtime_error(_S.limits))
     if _S.page_deadline is not None and now >= _S.page_deadline - 0.005:
         _S.page_deadline = None
+        _S.slow_pages += 1
+        if _S.slow_pages >= MAX_SLOW_PAGES:  # built to stall, page after page: the file is refused
+            raise Bound(slow_pages_error(_S.limits))
         raise PageOvertime()
     deadline = min(d for d in (_S.file_deadline, _S.page_deadline) if d is not None)
     signal.setitimer(signal.ITIMER_REAL, max(0.001, deadline - now))  # early: wait for the rest

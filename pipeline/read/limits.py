@@ -1,7 +1,7 @@
 """The bounds on reading one file: what a hostile or broken draft may cost at most.
 
 Every figure is data ([limits] in the rules file); the defaults sit far above real drafts (the largest
-real .docx seen has ~19,000 XML elements, against a cap of 1,000,000) and low enough that the worst file
+real .docx seen has ~19,000 XML elements, against a cap of 500,000) and low enough that the worst file
 under them is read in seconds and a few hundred MB.
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ class Limits:
     max_zip_entries: int = 2000
     max_pages: int = 500  # PDF pages
     max_part_bytes: int = 64 * MB  # one zip part inflated, or one PDF stream decoded
-    max_xml_nodes: int = 1_000_000  # XML elements over all parts of a package, counted before parsing
+    max_xml_nodes: int = 500_000  # XML elements over all parts of a package, counted before parsing
     max_paragraphs: int = 100_000  # text blocks of one document
     max_chars: int = 3_000_000  # characters of one document
     max_seconds: float = 60.0  # reading one file
-    max_page_seconds: float = 5.0  # reading one PDF page: over it, the page is not checked
+    max_page_seconds: float = 4.0  # one PDF page: over it the page is not checked; a second such page fails the file
     max_memory_bytes: int = 1024 * MB  # address space the reading process may grow by

@@ -9,8 +9,8 @@
   whole package (nested packages share it): the declared size is never trusted, and a size that lies
   fails the CRC;
 - XML parts: a DOCTYPE is refused (Word refuses them too), entities are never expanded, the network is
-  never used, no huge trees; the elements of all XML parts are counted from the bytes before any parser
-  builds a tree.
+  never used, no huge trees; the elements and the Word paragraphs of all XML parts are counted from the
+  bytes before any parser builds a tree.
 
     with SafeZip(data, limits) as z:      # bytes or a Path
         z.validate()                      # every part once: caps, CRCs, DOCTYPEs, element count
@@ -52,6 +52,7 @@ class Budget:
 
     bytes_left: int
     nodes_left: int
+    paragraphs_left: int
 
 
 class SafeZip:
@@ -59,7 +60,7 @@ class SafeZip:
                  budget: Budget | None = None, depth: int = 0):
         self.limits = limits
         self.what = what
-        self.budget = budget or Budget(limits.max_unzipped_bytes, limits.max_xml_nodes)
+        self.budget = budget or Budget(limits.max_unzipped_bytes, limits.max_xml_nodes, limits.max_paragraphs)
         self.depth = depth
         self._spent: set[str] = set()  # parts already counted against the budget
         self._fp: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else open(source, "rb")
@@ -90,15 +91,14 @@ class SafeZip:
         info = self._info(name)
         xml = self.is_xml(name)
         out = bytearray()
-        nodes, carry = 0, b""
+        count = _Count()
         for chunk in self._stream(info):
             out += chunk
             if xml:
-                nodes += _elements(carry, chunk)
-                carry = chunk[-1:]
+                count.feed(chunk)
         if xml:
             self._check_xml_head(bytes(out[:MAX_PROLOG]), name)
-        self._settle(info.filename, len(out), nodes)
+        self._settle(info.filename, len(out), count)
         return bytes(out)
 
     def xml(self, name: str) -> etree._Element:
@@ -121,17 +121,16 @@ class SafeZip:
                 continue
             xml = self.is_xml(info.filename)
             head = b""
-            size, nodes, carry = 0, 0, b""
+            size, count = 0, _Count()
             for chunk in self._stream(info):
                 size += len(chunk)
                 if xml:
                     if len(head) < MAX_PROLOG:
                         head += chunk[:MAX_PROLOG - len(head)]
-                    nodes += _elements(carry, chunk)
-                    carry = chunk[-1:]
+                    count.feed(chunk)
             if xml:
                 self._check_xml_head(head, info.filename)
-            self._settle(info.filename, size, nodes)
+            self._settle(info.filename, size, count)
         self._validated = True
 
     def is_xml(self, name: str) -> bool:
@@ -198,13 +197,18 @@ class SafeZip:
             # a CRC mismatch here is a declared size that lies, or damage: either way the part is not what it says
             raise self._corrupt(info.filename) from e
 
-    def _settle(self, name: str, size: int, nodes: int) -> None:
+    def _settle(self, name: str, size: int, count: "_Count") -> None:
         """Count a part against the package budget, once however often it is read."""
         if name in self._spent:
             return
         self._spent.add(name)
         self.budget.bytes_left -= size
-        self.budget.nodes_left -= nodes
+        self.budget.nodes_left -= count.nodes
+        self.budget.paragraphs_left -= count.paragraphs
+        if self.budget.paragraphs_left < 0:
+            raise InputError(
+                f"{self.what}的段落过多（超过 {self.limits.max_paragraphs:,} 段），疑似异常文件，未检查；"
+                "请确认来源，或拆分成几个文件后再放入。", "TOO_LARGE")
         if self.budget.nodes_left < 0:
             raise InputError(
                 f"{self.what}的内容结构过于庞大（超过 {self.limits.max_xml_nodes:,} 个 XML 元素），疑似异常文件；"
@@ -276,13 +280,21 @@ def parse_xml(data: bytes, name: str, what: str = "Word 文件") -> etree._Eleme
     return root
 
 
-def _elements(carry: bytes, chunk: bytes) -> int:
-    """Start tags in a chunk of XML, from the bytes: every '<' that does not begin '</' (an overcount by
-    comments, PIs and CDATA, which is safe)."""
-    n = chunk.count(b"<") - chunk.count(b"</")
-    if carry == b"<" and chunk[:1] == b"/":
-        n -= 1
-    return n
+class _Count:
+    """From the bytes of an XML part, chunk by chunk: its start tags (every '<' that does not begin '</':
+    an overcount by comments, PIs and CDATA, which is safe) and its Word paragraphs (<w:p> and <w:p …>)."""
+
+    PARAS = (b"<w:p>", b"<w:p ")
+
+    def __init__(self) -> None:
+        self.nodes = self.paragraphs = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        joined = self._tail + chunk  # a tag split between two chunks is counted once
+        self.nodes += chunk.count(b"<") - chunk.count(b"</") - (self._tail[-1:] == b"<" and chunk[:1] == b"/")
+        self.paragraphs += sum(joined.count(p) - self._tail.count(p) for p in self.PARAS)
+        self._tail = chunk[-4:]
 
 
 _WS = re.compile(r"[ \t\r\n]*")
