@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import hostile  # noqa: E402  (tests/hostile.py: the same generators the tests use, at full size)
 
+SENTENCE = "局党组坚持民主集中制，凡属重大决策、重要干部任免、重大项目安排和大额度资金使用事项，必须集体讨论决定。"  # 50 chars
 CASES = [  # name, file name, maker
     ("zip bomb: a part declared and inflating to 1 GiB", "bomb.docx", lambda p: hostile.bomb_entry_docx(p, 1024)),
     ("lying size: document.xml says 4 KB, inflates to 1.5 GiB", "lying.docx", lambda p: hostile.lying_docx(p, 1536)),
@@ -26,8 +27,10 @@ CASES = [  # name, file name, maker
     ("external entity (file:///etc/passwd)", "xxe.docx", lambda p: hostile.doctype_docx(p, "external")),
     ("5.5 million one-character paragraphs (190 MB document.xml)", "paras.docx",
      lambda p: hostile.paragraphs_docx(p, 5_500_000)),
-    ("99,000 paragraphs (396,000 elements): under every cap, read and checked in full", "under_cap.docx",
-     lambda p: hostile.paragraphs_docx(p, 99_000)),
+    ("9,500 paragraphs of 102 characters (969,000): under every cap, read and checked in full",
+     "under_cap.docx", lambda p: hostile.paragraphs_docx(p, 9_500, SENTENCE * 2)),
+    ("2 million characters in 19,900 paragraphs: over the character cap, refused after reading",
+     "over_chars.docx", lambda p: hostile.paragraphs_docx(p, 19_900, SENTENCE * 2)),
     ("124,000 paragraphs: over the paragraph cap, counted from the bytes", "over_cap.docx",
      lambda p: hostile.paragraphs_docx(p, 124_000)),
     ("content controls nested 100,000 deep", "nested.docx", lambda p: hostile.nested_docx(p, 100_000)),

@@ -136,13 +136,13 @@ def doctype_docx(path: Path, kind: str = "laughs") -> Path:
     return raw_docx(path, {"word/document.xml": data})
 
 
-def paragraphs_docx(path: Path, n: int) -> Path:
-    """n one-character paragraphs after a title (5.5 million make a 190 MB document.xml)."""
+def paragraphs_docx(path: Path, n: int, text: str = "x") -> Path:
+    """n paragraphs of `text` after a title (5.5 million one-character ones make a 190 MB document.xml)."""
+    unit = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>".encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
-        _stream_part(z, "word/document.xml", DECL + DOC_OPEN + TITLE_P, b"<w:p><w:r><w:t>x</w:t></w:r></w:p>", n,
-                     DOC_CLOSE)
+        _stream_part(z, "word/document.xml", DECL + DOC_OPEN + TITLE_P, unit, n, DOC_CLOSE)
     return path
 
 

@@ -19,8 +19,8 @@ class Limits:
     max_pages: int = 500  # PDF pages
     max_part_bytes: int = 64 * MB  # one zip part inflated, or one PDF stream decoded
     max_xml_nodes: int = 500_000  # XML elements over all parts of a package, counted before parsing
-    max_paragraphs: int = 100_000  # text blocks of one document
-    max_chars: int = 3_000_000  # characters of one document
+    max_paragraphs: int = 20_000  # text blocks (Word paragraphs) of one document
+    max_chars: int = 1_000_000  # characters of one document: ~1,000 pages
     max_seconds: float = 60.0  # reading one file
     max_page_seconds: float = 4.0  # one PDF page: over it the page is not checked; a second such page fails the file
     max_memory_bytes: int = 1024 * MB  # address space the reading process may grow by
