@@ -170,14 +170,15 @@ def item_json(item, overdue: bool, events: bool = False) -> dict:
 @cli.command("show", help="查看一个事项：元数据、检查结果、状态、期限和全部办理记录。")
 @click.argument("item_id", metavar="事项编号")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--raw", is_flag=True, help="显示原始证据（个人信息不遮盖，仅供联络员核对）。")
 @click.pass_context
-def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
+def show_cmd(ctx: click.Context, item_id: str, as_json: bool, raw: bool) -> None:
     from pipeline.api import show_item
     from pipeline.present import item_detail
     from pipeline.workflow import STATUS_NAMES, is_overdue
 
     with session(ctx) as s:
-        shown = show_item(s, item_id)
+        shown = show_item(s, item_id, raw)
         today = s.ledger.clock.today()
     item = shown.item
     if as_json:
@@ -201,13 +202,16 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool) -> None:
 @click.option("--comment", metavar="意见", help="审核意见（无文字层的文件须写明人工核对结论）。")
 @click.option("--date", "date_text", metavar="日期", help=DATE_HELP)
 @click.option("--category", type=int, metavar="类别", help="设定内容类别（1–7），用于审批表上“类别待定”或识别有误的事项。")
+@click.option("--title", metavar="标题", help="扫描件：人工核对后填写的标题（公开的文书使用）。")
+@click.option("--summary", metavar="摘要", help="扫描件：人工核对后填写的内容摘要（公开的文书使用）。")
 @click.pass_context
 def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: str, comment: str | None,
-               date_text: str | None, category: int | None) -> None:
+               date_text: str | None, category: int | None, title: str | None, summary: str | None) -> None:
     from pipeline.api import review
 
     with session(ctx) as s:
-        item = review(s, item_id, approve, by, level, comment, when_of(s, date_text), category)
+        item = review(s, item_id, approve, by, level, comment, when_of(s, date_text), category,
+                      title=title, summary=summary)
     echo_state(item, "审核结论" + ("和内容类别" if category is not None else "") + "已记录，审批表已更新。")
 
 

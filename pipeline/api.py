@@ -57,10 +57,9 @@ def render_after_ingest(s: Session) -> Callable[[Settings, Ledger, str], None]:
 
 def recover(s: Session) -> list[str]:
     """Finish the documents of items recorded by a run that stopped before writing them."""
-    pii = {i for i in s.ledger.lacking("redacted")
-           if s.ledger.item(i).report.codes & set(workflow.PII_CODES)}
+    copies = {i for i in s.ledger.lacking("redacted") if documents.needs_public_copy(s.ledger.item(i))}
     done = []
-    for item_id in sorted(set(s.ledger.lacking("form")) | pii):
+    for item_id in sorted(set(s.ledger.lacking("form")) | copies):
         try:
             documents.after_ingest(s.settings, s.ledger, s.rules, item_id)
             done.append(item_id)
@@ -117,17 +116,31 @@ class ShownItem:
     signed_forms: list[dict]  # signed approval forms received back, oldest first
 
 
-def show_item(s: Session, item_id: str) -> ShownItem:
+def show_item(s: Session, item_id: str, raw: bool = False) -> ShownItem:
+    """The item as `show` prints it: the public view (personal values masked) unless raw, for the liaison."""
+    from .public import view
+
     item = s.ledger.item(item_id)
+    item = item if raw else view(s.settings, s.rules).item(item)
     return ShownItem(item, s.ledger.feedback(item_id=item.id), workflow.predisclose_period(s.ledger, item),
                      s.ledger.signed_forms(item.id))
 
 
+def reviewers(settings: Settings, level: str) -> tuple[str, ...]:
+    """Who may record a decision at this level: the bureau's 组长 and 副组长, or the district list."""
+    if level == "district":
+        return settings.district
+    lead = settings.leadership
+    return tuple(n for n in (lead.leader, *lead.deputies) if n)
+
+
 def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment: str | None,
-           when: When | None = None, category: int | None = None) -> Item:
+           when: When | None = None, category: int | None = None, title: str | None = None,
+           summary: str | None = None) -> Item:
     if category is not None and not s.rules.category_name(category):
         workflow.set_category(s.ledger, s.ledger.item(item_id), category, None, by)  # refuses, changes nothing
-    item = workflow.review(s.ledger, item_id, approve, by, level, comment, when)
+    item = workflow.review(s.ledger, item_id, approve, by, level, comment, when, reviewers(s.settings, level),
+                           title, summary)
     if item.status == "approved" and item.due is None:  # a NO_TEXT draft cleared by a manual check
         t = item.report.timing
         day = workflow.decision_day(workflow.facts(s.ledger, item)[-1]) or s.ledger.clock.today()
@@ -137,12 +150,14 @@ def review(s: Session, item_id: str, approve: bool, by: str, level: str, comment
         item = s.ledger.item(item.id)
     if category is not None:
         item = workflow.set_category(s.ledger, item, category, s.rules.category_name(category), by)
-    documents.write_approval_form(s.settings, s.ledger, item)
+    documents.write_approval_form(s.settings, s.ledger, item, s.rules)
     return item
 
 
 def predisclose(s: Session, item_id: str, days: int | None, by: str, when: When | None = None) -> Item:
     cal = s.settings.calendar
+    workflow.predisclose_gate(s.ledger.item(item_id), days or s.settings.predisclose_days)
+    documents.check_public_text(s.ledger, s.ledger.item(item_id), "预公开公示")  # before anything is recorded
     item = workflow.predisclose(s.ledger, item_id, days or s.settings.predisclose_days, by, cal, when)
     end = date.fromisoformat((workflow.predisclose_period(s.ledger, item) or {})["end"])
     if item.due and date.fromisoformat(item.due) <= end:  # formal disclosure can only follow the opinion period
@@ -154,9 +169,10 @@ def predisclose(s: Session, item_id: str, days: int | None, by: str, when: When 
 
 def publish(s: Session, item_id: str, scope: str, by: str, when: When | None = None) -> Item:
     item = s.ledger.item(item_id)
-    redacted = documents.redacted_path(s.settings, item)
-    item = workflow.publish(s.ledger, item_id, scope, by, redacted if redacted.is_file() else None, when,
-                            require_signed_form=s.settings.require_signed_form)
+    signed = s.settings.require_signed_form
+    workflow.publish_gate(s.ledger, item, scope, s.rules, when, signed)  # every gate is in workflow
+    documents.check_public_text(s.ledger, item, "党务公开公告")  # before anything is recorded
+    item = workflow.publish(s.ledger, item_id, scope, by, s.rules, when, signed)
     documents.write_notice(s.settings, s.ledger, item, scope)
     _site_changed(s)
     return item

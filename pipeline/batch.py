@@ -50,7 +50,7 @@ def _read_one(path: Path) -> Read:
     return read_inbox_file(path, _WORKER_RULES)
 
 
-def _render_one(job: documents.RenderJob) -> Path:
+def _render_one(job: documents.RenderJob) -> documents.JobResult:
     assert _WORKER_RULES is not None
     return documents.run_job(job, _WORKER_RULES)
 
@@ -81,8 +81,7 @@ def ingest_many(session, files: list[Path], workers: int,
     def finish_renders(keep: int) -> None:
         while len(renders) > keep:
             job, fut = renders.popleft()
-            fut.result()
-            documents.finish(s.settings, s.ledger, job)
+            documents.finish(s.settings, s.ledger, job, fut.result())
 
     with _pool(workers, s.rules) as pool:
         def render(settings, ledger, item_id: str) -> None:
@@ -128,8 +127,8 @@ def generate_many(session, jobs: Iterable[documents.RenderJob], workers: int,
     s = session
     out = []
     with _pool(workers, s.rules) as pool:
-        for job, _ in bounded_map(pool, _render_one, jobs, window=4 * workers):
-            out.append(documents.finish(s.settings, s.ledger, job))
+        for job, result in bounded_map(pool, _render_one, jobs, window=4 * workers):
+            out.append(documents.finish(s.settings, s.ledger, job, result))
             if on_done:
                 on_done(job)
     return out

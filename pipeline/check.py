@@ -12,7 +12,7 @@ from .extract import extract, timing
 from .model import Draft, ErrorInfo, Report
 from .read import is_ignorable, read_draft
 from .rules import Rules
-from .rules.engine import check_draft, mask_pii
+from .rules.engine import check_draft
 from .textutil import squeeze
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> t
         md = extract(draft, rules)
         findings = check_draft(draft, md, rules)
         report = Report(printable(str(path)), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
-        return report, masked(summarize(draft, md.title), rules)
+        return report, summarize(draft, md.title)  # raw, like all evidence in the ledger; documents mask it
     except InputError as e:
         return Report(printable(str(path)), _safe_sha(path), "error", ErrorInfo(e.code, printable(e.message))), None
     except Exception as e:  # noqa: BLE001 — one strange file must never stop the batch
@@ -84,8 +84,3 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
         else:
             raise UsageError(f"找不到文件或文件夹：{p}；请检查路径是否正确。")
-
-
-def masked(text: str | None, rules: Rules) -> str | None:
-    """The summary travels into notices: personal numbers in it are masked like the 公开稿."""
-    return mask_pii(text, rules) if text else text

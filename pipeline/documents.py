@@ -1,37 +1,44 @@
 """Stage 5 — render: the documents that follow an item, written into outbox/<id>_<title>/.
-Contexts are built here from the ledger; templates are filled by render.py (safe, atomic)."""
+
+Contexts are built here from the ledger and pass through the public view (public.py) before they
+reach a template: nothing written into outbox/ carries a raw personal value. Templates are filled by
+render.py (safe, atomic). Every document written is recorded in the ledger (kind, item version,
+sha256, path, time); the re-checked 公开稿 with the outcome of its re-check."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .inbox import temp_beside
 from . import formcode
-from .category import category_text
+from .errors import WorkflowError
 from .ledger import FeedbackRecord, Ledger
-from .model import Item
+from .model import DEFAULT_MASKS, Item, Masks
 from .present import TIMING_NAMES
+from .public import PublicView, view
 from .redact import redact_copy
-from .rules.engine import mask
-from .render import cn_date, find_template, render_docx, safe_name
+from .render import cn_date, find_template, render_docx
 from .rules import Rules
-from .workflow import PII_CODES, SCOPE_NAMES, facts, predisclose_period
+from .scope import scope_of
+from .workflow import SCOPE_NAMES, facts, manual_text, predisclose_period, publication
 from .workspace import Settings
 
 FORM_NAME = "党务公开审批表"
 
 
-def item_dir(settings: Settings, item: Item) -> Path:
-    """outbox/<id>_<short safe title>; an item keeps its folder when a new version renames it."""
+def item_dir(settings: Settings, item: Item, pv: PublicView | None = None) -> Path:
+    """outbox/<id>_<short masked title>; an item keeps its folder when a new version renames it."""
     prefix = item.id + "_"
     if settings.outbox.is_dir():
         with os.scandir(settings.outbox) as entries:  # names first: no stat per entry of a large outbox
             for e in entries:
                 if e.name.startswith(prefix) and e.is_dir():
                     return Path(e.path)
-    d = settings.outbox / f"{item.id}_{safe_name(item.title or Path(item.file).stem, 30)}"
+    pv = pv or view(settings)
+    d = settings.outbox / f"{item.id}_{pv.name(item.title or Path(item.file).stem, 30)}"
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -40,26 +47,20 @@ def _today(ledger: Ledger) -> str:
     return cn_date(ledger.clock.today().isoformat())
 
 
-def _summary(item: Item, ledger: Ledger) -> str:
+def public_title(item: Item, fs: list[dict]) -> str | None:
+    """The title a public document names: the reviewer's for a scan, else the draft's."""
+    return manual_text(fs)[0] or item.title
+
+
+def public_summary(item: Item, ledger: Ledger, fs: list[dict]) -> str | None:
+    """Content a public document may show: the reviewer's summary, the application's 公开内容 or the
+    opening of the draft — never a checker message. None when there is none."""
+    if "NO_TEXT" in item.report.codes:
+        return manual_text(fs)[1]
     md = item.report.metadata
     if md and md.application and md.application.content:
         return md.application.content
-    stored = ledger.summary(item.id, item.version)
-    if stored and item.status != "blocked":
-        return stored
-    evidence = [f.message for f in item.report.findings if f.severity == "block"]
-    if evidence:
-        return "；".join(evidence)
-    return (md.title if md and md.title else "") or "（见原件）"
-
-
-def _scope(item: Item) -> str:
-    md = item.report.metadata
-    if md and md.application and md.application.scope:
-        return md.application.scope
-    if item.status == "blocked":
-        return "不得公开"
-    return "先党内、后党外" if "INSIDE_FIRST" in item.report.codes else "党内、党外"
+    return manual_text(fs)[1] or ledger.summary(item.id, item.version)
 
 
 def form_of(item: Item) -> str:
@@ -68,7 +69,7 @@ def form_of(item: Item) -> str:
     return (md.application.form if md and md.application and md.application.form else None) or "书面式公开、网络式公开"
 
 
-def _period(item: Item) -> str:
+def period_of(item: Item) -> str:
     """公开期限: the application's own words, else the computed deadline."""
     md = item.report.metadata
     if md and md.application and md.application.period:
@@ -76,48 +77,10 @@ def _period(item: Item) -> str:
     return f"{cn_date(item.due)}前公开" if item.due else "随时公开"
 
 
-def _timing(item: Item) -> str:
+def timing_of(item: Item) -> str:
     """公开时限: the kind of work (规定性 / 阶段性 / 临时性)."""
     t = item.report.timing
     return TIMING_NAMES.get(t.kind, "") if t and t.kind else "临时性工作（随时公开）"
-
-
-def _review_box(fs: list[dict], level: str) -> tuple[str, str, str]:
-    done = [f for f in fs if f.get("kind") == "review" and f.get("level") == level]
-    if not done:
-        return "", "", ""
-    last = done[-1]
-    verdict = "同意公开" if last["decision"] == "approve" else "退回修改"
-    opinion = f"{verdict}。{last.get('comment') or ''}".strip()
-    return opinion, last.get("by", ""), cn_date(last.get("date"))
-
-
-def _shown(f) -> dict:
-    """A finding as the form prints it: personal numbers masked even here (the form is handed around)."""
-    d = asdict(f)
-    if f.code in PII_CODES:
-        d["evidence"] = mask(f.evidence)
-    return d
-
-
-def approval_context(settings: Settings, ledger: Ledger, item: Item) -> dict:
-    md = item.report.metadata
-    fs = facts(ledger, item)
-    b_op, b_by, b_date = _review_box(fs, "bureau")
-    d_op, d_by, d_date = _review_box(fs, "district")
-    return {
-        "org": settings.org, "item_id": item.id, "title": item.title or "（未识别标题）",
-        "doc_number": (md.doc_number if md else None) or "无",
-        "category_name": category_text(md),
-        "issuer": (md.issuer if md else None) or "", "date": cn_date(md.date if md else None),
-        "summary": _summary(item, ledger), "scope": _scope(item), "form": form_of(item), "period": _period(item),
-        "timing": _timing(item), "verdict": item.report.verdict,
-        "findings": [_shown(f) for f in item.report.findings],
-        "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
-        "need_district": "ESCALATE" in item.report.codes,
-        "district_opinion": d_op, "district_by": d_by, "district_date": d_date,
-        "generated": _today(ledger),
-    }
 
 
 @dataclass(frozen=True)
@@ -132,14 +95,36 @@ class RenderJob:
     ctx: dict | None = None
     title: str = ""
     original: Path | None = None  # for the redacted copy
+    masks: Masks = DEFAULT_MASKS
     code: str | None = None  # the approval form's QR payload (formcode.FormCode.text)
 
 
-def run_job(job: RenderJob, rules: Rules) -> Path:
+@dataclass(frozen=True)
+class JobResult:
+    path: Path
+    sha256: str | None
+    status: str = "ok"  # ok | failed (a 公开稿 that did not pass its re-check, not written)
+    note: str | None = None
+    removed: tuple[str, ...] = field(default=())
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def run_job(job: RenderJob, rules: Rules) -> JobResult:
     if job.kind == "redacted":
         assert job.original is not None
-        return redact_copy(job.original, job.out, rules)
-    return render_job(job)
+        copy = redact_copy(job.original, job.out, PublicView(rules, job.masks), job.title)
+        if not copy.passed:  # nothing that failed its re-check stays in outbox/
+            job.out.unlink(missing_ok=True)
+            return JobResult(job.out, None, "failed", "；".join(copy.problems), copy.removed)
+        return JobResult(job.out, sha256_file(job.out), removed=copy.removed)
+    return JobResult(render_job(job), sha256_file(job.out))
 
 
 def render_job(job: RenderJob) -> Path:
@@ -150,8 +135,15 @@ def render_job(job: RenderJob) -> Path:
     return render_docx(job.template, job.ctx, job.out, title=job.title, post=post)
 
 
-def finish(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
-    ledger.add_artifact(job.item_id, job.version, job.kind, str(job.out.relative_to(settings.root)))
+def finish(settings: Settings, ledger: Ledger, job: RenderJob, result: JobResult) -> Path:
+    detail = json.dumps({"removed": list(result.removed)}, ensure_ascii=False) if job.kind == "redacted" else None
+    ledger.add_artifact(job.item_id, job.version, job.kind, str(job.out.relative_to(settings.root)),
+                        result.sha256, result.status, result.note, detail)
+    if job.kind == "redacted":  # the check report lists what the sanitiser removed and the re-check
+        item = ledger.item(job.item_id)
+        write_report_json(settings, ledger, item)
+        if result.status != "ok":  # the form (rendered just before) must say the copy failed
+            write_approval_form(settings, ledger, item)
     return job.out
 
 
@@ -161,34 +153,44 @@ def _job(settings: Settings, item: Item, kind: str, template: str, ctx: dict, na
 
 
 def _write(settings: Settings, ledger: Ledger, item: Item, kind: str, template: str, ctx: dict,
-           name: str) -> Path:
-    return _render_now(settings, ledger, _job(settings, item, kind, template, ctx, name))
+           name: str, rules: Rules | None = None) -> Path:
+    """Render a public document: its whole context passes through the public view first."""
+    ctx = view(settings, rules).deep(ctx)
+    job = _job(settings, item, kind, template, ctx, name)
+    return finish(settings, ledger, job, run_job(job, rules or view(settings).rules))
 
 
-def _render_now(settings: Settings, ledger: Ledger, job: RenderJob) -> Path:
-    render_job(job)
-    return finish(settings, ledger, job)
-
-
-def approval_job(settings: Settings, ledger: Ledger, item: Item) -> RenderJob:
+def approval_job(settings: Settings, ledger: Ledger, item: Item, rules: Rules | None = None) -> RenderJob:
     """The 审批表, with its QR code (item, version, hash of the filled-in values) recorded in the ledger
     before it is printed, so a signed scan of exactly this form is recognised when it comes back."""
-    ctx = approval_context(settings, ledger, item)
+    from .forms import approval_context
+
+    ctx = approval_context(settings, ledger, item, view(settings, rules))
     code = formcode.FormCode(ledger.workspace_id(), item.id, item.version, formcode.content_hash(ctx))
     ledger.add_form_code(code.text, item.id, item.version)
     job = _job(settings, item, "form", "审批表", ctx, f"{item.id}_{FORM_NAME}.docx")
     return replace(job, code=code.text)
 
 
-def write_approval_form(settings: Settings, ledger: Ledger, item: Item) -> Path:
-    return _render_now(settings, ledger, approval_job(settings, ledger, item))
+def write_approval_form(settings: Settings, ledger: Ledger, item: Item, rules: Rules | None = None) -> Path:
+    job = approval_job(settings, ledger, item, rules)
+    return finish(settings, ledger, job, run_job(job, view(settings, rules).rules))
 
 
-def write_report_json(settings: Settings, item: Item) -> Path:
+def write_report_json(settings: Settings, ledger: Ledger, item: Item, rules: Rules | None = None) -> Path:
+    """The check report as staff may read it: the public view, plus what the 公开稿 had removed and
+    the outcome of its re-check."""
     out = item_dir(settings, item) / f"{item.id}_检查报告.json"
+    data = view(settings, rules).report_json(item.report)
+    copy = ledger.artifact(item.id, item.version, "redacted")
+    if copy is not None:
+        data["public_copy"] = {"file": Path(copy.path).name, "version": copy.version, "sha256": copy.sha256,
+                               "recheck": "通过" if copy.status == "ok" else "未通过", "problems": copy.note,
+                               "removed": (copy.detail or {}).get("removed", [])}
     tmp = temp_beside(out)
-    tmp.write_text(json.dumps(item.report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out)
+    ledger.add_artifact(item.id, item.version, "report", str(out.relative_to(settings.root)), sha256_file(out))
     return out
 
 
@@ -196,29 +198,69 @@ def redacted_path(settings: Settings, item: Item) -> Path:
     return item_dir(settings, item) / f"{item.id}_公开稿.docx"
 
 
-def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str) -> list[RenderJob]:
-    """What follows a recorded item: its check report (written now), approval form and 公开稿 (if PII)."""
+def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str, rules: Rules | None = None) -> list[RenderJob]:
+    """What follows a recorded item: its check report (written now), approval form and — unless it
+    can never be published — the sanitised, re-checked 公开稿."""
     item = ledger.item(item_id)
-    write_report_json(settings, item)
-    jobs = [approval_job(settings, ledger, item)]
-    if item.report.codes & set(PII_CODES):
-        original = settings.root / ledger.archived_path(item.id, item.version)
-        jobs.append(RenderJob(item.id, item.version, "redacted", redacted_path(settings, item), original=original))
+    write_report_json(settings, ledger, item, rules)
+    jobs = [approval_job(settings, ledger, item, rules)]  # the form first: a failed copy re-renders it
+    original = settings.root / ledger.archived_path(item.id, item.version)
+    if needs_public_copy(item) and original.is_file():  # not yet archived: the ingest finishing it renders it
+        pv = view(settings, rules)
+        jobs.append(RenderJob(item.id, item.version, "redacted", redacted_path(settings, item), original=original,
+                              title=pv.text(item.title or ""), masks=settings.masks))
     return jobs
 
 
+def needs_public_copy(item: Item) -> bool:
+    return item.status != "blocked" and item.report.disclosable is True
+
+
 def after_ingest(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> list[Path]:
-    out = []
-    for job in ingest_jobs(settings, ledger, item_id):
-        run_job(job, rules)
-        out.append(finish(settings, ledger, job))
-    return out
+    return [finish(settings, ledger, job, run_job(job, rules)) for job in ingest_jobs(settings, ledger, item_id, rules)]
+
+
+def _need_title(item: Item, fs: list[dict], what: str) -> str:
+    """The title a public document must have: refuse rather than print 《》."""
+    title = public_title(item, fs)
+    if not title or not title.strip():
+        raise WorkflowError(f"{item.id} 没有可公开的标题，不能生成{what}；"
+                            f"扫描件请在审核通过时用 --title 和 --summary 写明，或放入录入的文字稿作为新版本。")
+    return title
+
+
+def _basics_line(item: Item) -> str:
+    """发文字号 / 成文日期 as a sentence, leaving out what the document does not carry (never 成文日期：。)."""
+    md = item.report.metadata
+    parts = [f"发文字号：{md.doc_number if md and md.doc_number else '无'}"]
+    if md and md.date:
+        parts.append(f"成文日期：{cn_date(md.date)}")
+    return "；".join(parts) + "。"
+
+
+def _need_summary(item: Item, ledger: Ledger, fs: list[dict], what: str) -> str:
+    summary = public_summary(item, ledger, fs)
+    if not summary or not summary.strip():
+        raise WorkflowError(f"{item.id} 没有可公开的内容摘要，不能生成{what}；"
+                            f"请在审核通过时用 --summary 写明，或放入录入的文字稿作为新版本。")
+    return summary
+
+
+def check_public_text(ledger: Ledger, item: Item, what: str = "公开的文书") -> None:
+    """Refuse (before anything is recorded) when a public document of the item would have no title or
+    no content to show."""
+    fs = facts(ledger, item)
+    _need_title(item, fs, what)
+    _need_summary(item, ledger, fs, what)
 
 
 def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
+    fs = facts(ledger, item)
+    title = _need_title(item, fs, "预公开公示")
     period = predisclose_period(ledger, item) or {}
     ctx = {
-        "org": settings.org, "item_id": item.id, "title": item.title or "", "summary": _summary(item, ledger),
+        "org": settings.org, "item_id": item.id, "title": title,
+        "summary": _need_summary(item, ledger, fs, "预公开公示"),
         "start": cn_date(period.get("start")), "end": cn_date(period.get("end")),
         "days": str(period.get("days", "")), "phone": settings.phone,
         "supervisors": "、".join(settings.supervisors), "box": settings.opinion_box,
@@ -228,17 +270,32 @@ def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
 
 
 def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> Path:
+    """The 党务公开公告 of one publication; dated with the publication date the ledger recorded."""
+    fs = facts(ledger, item)
+    title = _need_title(item, fs, "党务公开公告")
+    pub = publication(fs, scope)
+    published = ((pub or {}).get("date") or ledger.clock.today().isoformat())[:10]
+    sc = scope_of(item.report, view(settings).rules)
     md = item.report.metadata
-    redacted = scope == "outside" and bool(item.report.codes & set(PII_CODES))
+    outside = scope == "outside"
     ctx = {
-        "org": settings.org, "item_id": item.id, "title": item.title or "", "scope_name": SCOPE_NAMES[scope][:2],
-        "scope_text": "全体党员" if scope == "inside" else "全体干部职工和社会公众",
-        "summary": _summary(item, ledger), "form": form_of(item), "doc_number": (md.doc_number if md else None) or "无",
-        "date": cn_date(md.date if md else None), "generated": _today(ledger),
-        "redacted_note": "本公告所附文件为隐去个人信息后的公开稿。" if redacted else "",
+        "org": settings.org, "item_id": item.id, "title": title, "scope_name": SCOPE_NAMES[scope][:2],
+        "scope_text": "全体干部职工和社会公众" if outside else ("全体党员" if sc.outside else f"全体党员（{sc.text}）"),
+        "summary": _need_summary(item, ledger, fs, "党务公开公告"), "form": form_of(item),
+        "basics": _basics_line(item), "doc_number": (md.doc_number if md else None) or "无",
+        "date": cn_date(md.date if md else None) or "未标注", "generated": cn_date(published),
+        "channels": _channels(settings),
+        "redacted_note": "本公告所附文件为隐去个人信息、经复查的公开稿。" if outside else "",
     }
     label = "党内" if scope == "inside" else "党外"
     return _write(settings, ledger, item, f"notice_{scope}", "公开公告", ctx, f"{item.id}_党务公开公告（{label}）.docx")
+
+
+def _channels(settings: Settings) -> str:
+    parts = [f"监督电话：{settings.phone}" if settings.phone else "", f"意见箱：{settings.opinion_box}"
+             if settings.opinion_box else ""]
+    parts = [p for p in parts if p]
+    return (f"，也可通过{'；'.join(parts)}反映" if parts else "") + "。"
 
 
 def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackRecord) -> Path:
@@ -250,7 +307,7 @@ def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackR
                       f"第{len(answers) - 1}次答复）")
     ctx = {
         "org": settings.org, "feedback_id": fb.id + (f"（登记表编号 {fb.number}）" if fb.number else ""),
-        "round_note": round_note, "item_id": item.id, "item_title": item.title or "",
+        "round_note": round_note, "item_id": item.id, "item_title": public_title(item, facts(ledger, item)) or "",
         "person": fb.person or "匿名", "received": cn_date(fb.received), "channel": fb.channel or "",
         "content": fb.content, "answer": fb.answer or "", "answered_by": fb.answered_by or "",
         "answered_at": cn_date(fb.answered_at), "generated": _today(ledger),
@@ -261,5 +318,6 @@ def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackR
 def write_results(settings: Settings, ledger: Ledger, item: Item) -> Path:
     rows = [{"received": cn_date(f.received), "channel": f.channel or "", "content": f.content,
              "answer": f.answer or "（待答复）"} for f in ledger.feedback(item_id=item.id)]
-    ctx = {"org": settings.org, "item_id": item.id, "title": item.title or "", "rows": rows, "generated": _today(ledger)}
+    ctx = {"org": settings.org, "item_id": item.id, "title": public_title(item, facts(ledger, item)) or "",
+           "rows": rows, "generated": _today(ledger)}
     return _write(settings, ledger, item, "results", "处理结果公开", ctx, f"{item.id}_处理结果公开.docx")

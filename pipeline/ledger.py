@@ -67,6 +67,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feedback ADD COLUMN number TEXT;
     CREATE INDEX feedback_number ON feedback(number);
     """,
+    # 7: every generated document with its hash and, for the re-checked 公开稿, the outcome of the re-check
+    """
+    ALTER TABLE artifacts ADD COLUMN sha256 TEXT;
+    ALTER TABLE artifacts ADD COLUMN status TEXT NOT NULL DEFAULT 'ok';
+    ALTER TABLE artifacts ADD COLUMN note TEXT;
+    ALTER TABLE artifacts ADD COLUMN detail TEXT;
+    """,
 )
 OPEN_STATES = ("received", "returned", "blocked")
 
@@ -93,6 +100,22 @@ class FeedbackRecord:
     answered_at: str | None
     contact: str | None = None
     number: str | None = None  # the register's own 编号
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A generated document as the ledger knows it. status: "ok", or "failed" with the reason in note
+    (a 公开稿 that did not pass its re-check, not left in outbox/)."""
+
+    item_id: str
+    version: int
+    kind: str  # form, redacted, report, predisclosure, notice_inside, notice_outside, response_YJ-0001, results …
+    path: str  # relative to the workspace root
+    sha256: str | None
+    at: str  # ISO time it was written
+    status: str = "ok"
+    note: str | None = None  # why it failed, in Chinese
+    detail: dict | None = None  # structured extras: for the 公开稿 {"removed": [...]}
 
 
 class Ledger:
@@ -278,9 +301,14 @@ class Ledger:
                                (item_id, version)).fetchone()[0]
 
     # ------------------------------------------------------------------ artifacts
-    def add_artifact(self, item_id: str, version: int, kind: str, path: str) -> None:
+    def add_artifact(self, item_id: str, version: int, kind: str, path: str, sha256: str | None = None,
+                     status: str = "ok", note: str | None = None, detail: str | None = None) -> Artifact:
+        """Record (or replace) the document of this kind for this item version (detail: JSON text)."""
+        at = self.clock.stamp()
         with self.tx() as db:
-            db.execute("INSERT OR REPLACE INTO artifacts VALUES (?,?,?,?,?)", (item_id, version, kind, path, self.clock.stamp()))
+            db.execute("INSERT OR REPLACE INTO artifacts (item_id, version, kind, path, at, sha256, status, note, detail)"
+                       " VALUES (?,?,?,?,?,?,?,?,?)", (item_id, version, kind, path, at, sha256, status, note, detail))
+        return Artifact(item_id, version, kind, path, sha256, at, status, note, json.loads(detail) if detail else None)
 
     def lacking(self, kind: str) -> list[str]:
         """Items whose latest version has no artifact of this kind (a run stopped before rendering)."""
@@ -290,10 +318,17 @@ class Ledger:
             " AND a.version = v.version AND a.kind = ?) ORDER BY v.item_id", (kind,))
         return [r[0] for r in rows]
 
-    def artifact(self, item_id: str, version: int, kind: str) -> str | None:
-        row = self.db.execute("SELECT path FROM artifacts WHERE item_id=? AND version=? AND kind=?",
+    def artifact(self, item_id: str, version: int, kind: str) -> Artifact | None:
+        row = self.db.execute("SELECT * FROM artifacts WHERE item_id=? AND version=? AND kind=?",
                               (item_id, version, kind)).fetchone()
-        return row[0] if row else None
+        return _artifact(row) if row else None
+
+    def artifacts(self, item_id: str | None = None) -> list[Artifact]:
+        """Every recorded document (of one item), oldest version first."""
+        sql, args = "SELECT * FROM artifacts", ()
+        if item_id:
+            sql, args = sql + " WHERE item_id = ?", (item_id,)
+        return [_artifact(r) for r in self.db.execute(sql + " ORDER BY item_id, version, at, kind", args)]
 
     # ------------------------------------------------------------------ approval-form codes and signed forms
     def workspace_id(self) -> str:
@@ -381,6 +416,11 @@ class Ledger:
         self.transition(item_id, "closed", back, actor, "重新打开", reason, {"kind": "reopen", "reason": reason,
                                                                          "date": self.clock.stamp()})
         return back
+
+
+def _artifact(row: sqlite3.Row) -> Artifact:
+    return Artifact(row["item_id"], row["version"], row["kind"], row["path"], row["sha256"], row["at"],
+                    row["status"], row["note"], json.loads(row["detail"]) if row["detail"] else None)
 
 
 def _statements(sql: str) -> list[str]:

@@ -6,6 +6,15 @@ from typing import Any
 
 SEVERITIES = ("block", "redact", "obligation", "fix")
 SEVERITY_NAMES = {"block": "不得公开", "redact": "需脱敏", "obligation": "须履行程序", "fix": "需修改"}
+# What readers see instead of a rule code (codes stay in JSON, tests and the ledger only).
+CODE_NAMES = {
+    "SECRET": "涉密（标有密级）", "NOT_PUBLIC": "标明不公开或仅限内部", "NO_TEXT": "无法提取文字（须人工核对）",
+    "PII_ID": "公民身份号码", "PII_PHONE": "个人手机号码", "PII_BANK": "银行卡号", "PII_NAME": "当事人姓名",
+    "INSIDE_FIRST": "须先党内后党外", "PRE_DISCLOSE": "须预公开", "ESCALATE": "须报区党务公开领导小组审核",
+    "MISSING_FIELD": "申请表缺栏目", "GARBLE": "转换错字", "BAD_DATE": "日期有误", "DOCNO_FORMAT": "发文字号格式",
+    "SCOPE_CONFLICT": "公开范围与附注不一致", "HIDDEN_PART": "含有批注、修订、隐藏文字或文档属性",
+    "UNCHECKED_PART": "含有无法检查的嵌入内容",
+}
 
 
 # Where in the file a block's text stands (Block.part). Machine-readable, for the checks and for the 公开稿
@@ -63,6 +72,22 @@ class Unchecked:
     location: str  # 嵌入对象 oleObject1.bin（Excel.Sheet.8） / 附件 名单.zip
     reason: str  # why it was not read, in Chinese
     part: str = "embedded"  # a key of PARTS
+
+
+@dataclass(frozen=True)
+class Masks:
+    """How personal data shows in anything shared or published (gongkai.toml [masks]): how many
+    characters stay visible at the start and at the end. The defaults are common public-notice practice:
+    mobile 138****2044, ID 330106********3414 (birth date hidden), bank card last 4 only, name 赵**."""
+
+    mobile: tuple[int, int] = (3, 4)
+    id: tuple[int, int] = (6, 4)
+    bank: tuple[int, int] = (0, 4)
+    name: int = 1  # characters of a name kept (the surname)
+    char: str = "*"
+
+
+DEFAULT_MASKS = Masks()
 
 
 @dataclass(frozen=True)

@@ -1,110 +1,122 @@
-"""The 公开稿: a copy of a draft with ID, mobile and bank numbers masked. For a .docx every other
-character, run and table stays as it was: masking replaces characters one for one inside the w:t
-nodes, so a number split across runs is masked too. A .pdf has no editable layout: its text is
-written into a plain .docx with the same masking. The copy is re-read and must show no PII."""
+"""The 公开稿: the copy of a draft that may leave the office.
+
+A .docx is sanitised (sanitize.py: revisions accepted; comments, hidden text, custom properties,
+customXml, glossary, altChunk, embedded objects removed; properties cleared but a masked title) and
+every personal value masked character for character in place, so layout, runs and tables stay. A .pdf
+has no editable layout: its text goes into a plain .docx, masked the same way.
+
+Then the copy is RE-CHECKED with the checker itself (`recheck`): no PII finding, none of the removed
+parts left, and no personal value in any part of the package. The outcome is returned, never hidden:
+the caller records it in the ledger, and the workflow refuses outside publication of a copy that failed.
+"""
 from __future__ import annotations
 
 import os
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from .inbox import temp_beside
-from .errors import RenderError
-from .rules import Rules
-from .rules.engine import mask, mask_pii, pii_spans
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PARTS_PREFIX = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml", "word/endnotes.xml",
-                 "word/comments", "word/glossary/document.xml")
-PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+from .public import PII_CODES, PublicView
+from .sanitize import residue, sanitize_docx
 
 
-def redact_copy(original: Path, out: Path, rules: Rules) -> Path:
+@dataclass(frozen=True)
+class PublicCopy:
+    path: Path
+    removed: tuple[str, ...]  # what the sanitiser removed (Chinese), listed in the check report
+    problems: tuple[str, ...]  # what the re-check found (Chinese); empty: passed
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def redact_copy(original: Path, out: Path, view: PublicView, title: str | None = None) -> PublicCopy:
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_beside(out)
+    tmp = temp_beside(out).with_suffix(".docx")
     try:
         if original.suffix.lower() == ".pdf":
-            _pdf_to_redacted_docx(original, tmp, rules)
+            plain = tmp.with_suffix(".plain.docx")
+            try:
+                _pdf_to_docx(original, plain, view)
+                removed = sanitize_docx(plain, tmp, view, title).removed
+            finally:
+                plain.unlink(missing_ok=True)
+            removed = ("PDF 只保留文字（版式、图片、批注、附件和元数据未带入）", *removed)
         else:
-            _redact_docx(original, tmp, rules)
-        _verify(tmp, rules)
+            removed = sanitize_docx(original, tmp, view, title).removed
+        problems = recheck(tmp, view)
         os.replace(tmp, out)
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+        tmp.unlink(missing_ok=True)
+    return PublicCopy(out, removed, tuple(problems))
 
 
-def _redact_docx(src: Path, dst: Path, rules: Rules) -> None:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename.startswith(PARTS_PREFIX) and info.filename.endswith(".xml"):
-                data = _redact_part(data, rules)
-            elif info.filename in PROPERTY_PARTS:
-                data = _redact_properties(data, rules)
-            zout.writestr(info, data)
-
-
-def _redact_part(xml: bytes, rules: Rules) -> bytes:
-    root = etree.fromstring(xml)
-    for p in root.iter(W + "p"):
-        nodes = [t for t in p.iter(W + "t") if _own_paragraph(t, p)]
-        text = "".join(t.text or "" for t in nodes)
-        spans = pii_spans(text, rules)
-        if spans:
-            _apply(nodes, text, spans)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _redact_properties(xml: bytes, rules: Rules) -> bytes:
-    """Title, subject, keywords, comments … of the document properties: plain element text."""
-    root = etree.fromstring(xml)
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.text:
-            el.text = mask_pii(el.text, rules)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _own_paragraph(node: etree._Element, p: etree._Element) -> bool:
-    parent = node.getparent()
-    while parent is not None and parent.tag != W + "p":
-        parent = parent.getparent()
-    return parent is p
-
-
-def _apply(nodes: list, text: str, spans: list[tuple[str, int, int]]) -> None:
-    chars = list(text)
-    for _, s, e in spans:
-        chars[s:e] = list(mask(text[s:e]))
-    pos = 0
-    for t in nodes:
-        n = len(t.text or "")
-        t.text = "".join(chars[pos:pos + n])
-        pos += n
-
-
-def _pdf_to_redacted_docx(src: Path, dst: Path, rules: Rules) -> None:
+def _pdf_to_docx(src: Path, dst: Path, view: PublicView) -> None:
     import docx
 
     from .read import read_draft
 
-    draft = read_draft(src, rules.limits)  # usually still cached from the check a moment ago
+    draft = read_draft(src, view.rules.limits)  # usually still cached from the check a moment ago
     document = docx.Document()
     for block in draft.blocks:
-        document.add_paragraph(mask_pii(block.text, rules))
-    document.core_properties.title = f"{src.stem}（公开稿）"
+        document.add_paragraph(view.text(block.text))
     document.save(str(dst))
 
 
-def _verify(path: Path, rules: Rules) -> None:
-    from .read.docx import read_docx
+def recheck(path: Path, view: PublicView) -> list[str]:
+    """Problems of a 公开稿, in Chinese (empty: it may be published): the checker's own PII findings,
+    parts the sanitiser should have removed, and personal values anywhere in the package."""
+    from .check import check_file
 
-    blocks, title = read_docx(path)
-    left = [b.location for b in blocks if pii_spans(b.text, rules)]
-    if title and pii_spans(title, rules):
-        left.append("文档属性")
+    problems: list[str] = []
+    report = check_file(path, view.rules)
+    if report.status != "ok":
+        return [f"公开稿无法读取（{report.error.message if report.error else ''}）"]
+    pii = [f for f in report.findings if f.code in PII_CODES]
+    if pii:
+        where = "、".join(dict.fromkeys(f.location for f in pii))
+        problems.append(f"公开稿中仍有个人信息（{where}）")
+    hidden = [f for f in report.findings if f.code in ("HIDDEN_PART", "UNCHECKED_PART")]
+    if hidden:  # the readers see comments, revisions, hidden text, objects … the sanitiser should have removed
+        problems.append(f"公开稿中仍有隐藏或未检查的内容（{'、'.join(f.location for f in hidden)}）")
+    left = residue(path)
     if left:
-        raise RenderError(f"公开稿中仍有个人信息（{'、'.join(left)}），未生成；请人工脱敏。")
+        problems.append(f"公开稿中仍有应删除的内容（{'、'.join(left)}）")
+    parts = package_pii(path, view)
+    if parts:
+        problems.append(f"公开稿的文件部件中仍有个人信息（{'、'.join(parts)}）")
+    return problems
+
+
+def package_pii(path: Path, view: PublicView) -> list[str]:
+    """Zip parts of a file whose text or attribute values hold a personal value (any XML part, any
+    other part read as UTF-8 text)."""
+    hits = []
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            data = z.read(info)
+            if any(view.has_pii(t) for t in part_texts(data)):
+                hits.append(info.filename)
+    return hits
+
+
+def part_texts(data: bytes) -> list[str]:
+    """The texts of one zip part: per XML paragraph (so a number split across runs is whole), every
+    attribute value, or the decoded bytes of a non-XML part."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, recover=False))
+    except etree.XMLSyntaxError:
+        return [data.decode("utf-8", "ignore")]
+    out = ["".join(root.itertext())]
+    for p in root.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
+        out.append("".join(p.itertext()))
+    for el in root.iter():
+        out.extend(v for v in el.attrib.values() if re.search(r"\d{6}|[\u4e00-\u9fff]", v))
+        if el.text:
+            out.append(el.text)
+    return out

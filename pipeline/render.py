@@ -36,11 +36,11 @@ TEMPLATE_KEYS: dict[str, set[str]] = {
     "审批表": {"org", "item_id", "title", "doc_number", "category_name", "issuer", "date", "summary",
             "scope", "form", "period", "timing", "verdict", "findings", "bureau_opinion", "bureau_by",
             "bureau_date", "need_district", "district_opinion", "district_by", "district_date",
-            "generated"},
+            "generated", "more_findings", "page_note"},
     "预公开公示": {"org", "item_id", "title", "summary", "start", "end", "days", "phone", "supervisors",
               "box", "contact", "generated"},
-    "公开公告": {"org", "item_id", "title", "scope_name", "scope_text", "summary", "form", "doc_number",
-             "date", "generated", "redacted_note"},
+    "公开公告": {"org", "item_id", "title", "scope_name", "scope_text", "summary", "form", "generated",
+             "redacted_note", "basics", "channels"},
     "意见反馈答复单": {"org", "feedback_id", "item_id", "item_title", "person", "received", "channel",
                 "content", "answer", "answered_by", "answered_at", "generated", "round_note"},
     "处理结果公开": {"org", "item_id", "title", "rows", "generated"},
@@ -56,8 +56,7 @@ TEMPLATE_KEYS: dict[str, set[str]] = {
 # the review boxes keep room for a handwritten date.
 HANDWRITTEN_DATE = "　　年　　月　　日"
 _EMPTY_ROWS: dict[str, dict[str, dict[str, str]]] = {
-    "审批表": {"findings": {"severity": "—", "code": "—", "message": "未发现问题", "evidence": "—",
-                         "location": "—"}},
+    "审批表": {"findings": {"severity": "—", "message": "未发现问题", "evidence": "—", "location": "—"}},
     "处理结果公开": {"rows": {"received": "—", "channel": "—", "content": "公开期间未收到意见建议",
                           "answer": "—"}},
     "季度汇报": {

@@ -2,12 +2,13 @@
 refusals. Every refusal is a WorkflowError with a Chinese message and changes nothing."""
 from __future__ import annotations
 
+import getpass
 from datetime import date, timedelta
-from pathlib import Path
 
 from .errors import UsageError, WorkflowError
 from .ledger import Ledger
 from .model import Item
+from .rules import Rules
 from .workdays import WorkCalendar, When, local_day, quarter_end
 
 STATUS_NAMES = {
@@ -21,7 +22,6 @@ BLOCK_NAMES = {"SECRET": "密级标志或涉密内容", "NOT_PUBLIC": "“不公
 
 def block_names(codes) -> str:
     return "、".join(BLOCK_NAMES[c] for c in BLOCK_CODES if c in codes)
-PII_CODES = ("PII_ID", "PII_PHONE", "PII_BANK")
 LEVEL_NAMES = {"bureau": "局党务公开领导小组", "district": "区党务公开领导小组"}
 SCOPE_NAMES = {"inside": "党内", "outside": "党外（社会）"}
 
@@ -38,23 +38,52 @@ def last_review(fs: list[dict], level: str) -> dict | None:
     return reviews[-1] if reviews else None
 
 
+def manual_text(fs: list[dict]) -> tuple[str | None, str | None]:
+    """(title, summary) the reviewer gave for a scan (NO_TEXT) when approving it after a manual check."""
+    given = [f for f in fs if f.get("kind") == "review" and (f.get("title") or f.get("summary"))]
+    return (given[-1].get("title"), given[-1].get("summary")) if given else (None, None)
+
+
+def publication(fs: list[dict], scope: str) -> dict | None:
+    """The recorded publication of the current version in this scope (its date dates the notice)."""
+    done = [f for f in fs if f.get("kind") == "publish" and f.get("scope") == scope]
+    return done[-1] if done else None
+
+
+def os_account() -> str:
+    """The operating-system account that runs the command, recorded beside --by."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (a container): say so rather than guess
+        return "（未知账户）"
+
+
 def _refuse(msg: str) -> None:
     raise WorkflowError(msg)
 
 
 # ------------------------------------------------------------------ review
 def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "bureau",
-           comment: str | None = None, when: When | None = None) -> Item:
+           comment: str | None = None, when: When | None = None, allowed: tuple[str, ...] | None = None,
+           title: str | None = None, summary: str | None = None) -> Item:
+    """Record a decision. `allowed`: the names that may decide at this level (gongkai.toml: 组长/副组长
+    for the bureau, [district] members for the district); None skips the check (library use)."""
     item = ledger.item(item_id)
-    if not by.strip():
+    by, title, summary = by.strip(), (title or "").strip() or None, (summary or "").strip() or None
+    if not by:
         raise UsageError("请用 --by 写明审核人姓名。")
     if level not in LEVEL_NAMES:
         raise UsageError("--level 只能是 bureau（局）或 district（区）。")
+    if allowed is not None and by not in allowed:
+        who = "不是局党务公开领导小组的组长或副组长（gongkai.toml [leadership]）" if level == "bureau" \
+            else "不在区党务公开领导小组名单中（gongkai.toml [district] members）"
+        valid = "、".join(allowed) if allowed else "（未配置，请先在 gongkai.toml 中填写）"
+        raise UsageError(f"“{by}”{who}，不能记录审核结论；可用的姓名：{valid}。")
     codes = item.report.codes
     if item.status in ("returned", "closed", "disclosed", "disclosed_inside"):
         _refuse(f"{item.id} 当前状态为“{STATUS_NAMES[item.status]}”，不能再审核。")
     if approve and item.status == "blocked":
-        _check_unblock(item, codes, comment)
+        _check_unblock(item, codes, comment, title, summary)
     if level == "district" and item.status not in ("approved", "predisclosed"):
         _refuse(f"{item.id} 须先经局党务公开领导小组审核通过，再报区党务公开领导小组审核。")
     if level == "bureau" and item.status not in ("received", "blocked"):
@@ -63,7 +92,9 @@ def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "b
     new = ("approved" if level == "bureau" else item.status) if approve else "returned"
     action = f"{LEVEL_NAMES[level]}审核{'通过' if approve else '退回'}"
     data = {"kind": "review", "level": level, "decision": "approve" if approve else "reject", "by": by,
-            "comment": comment or "", **dates(ledger, when)}
+            "os_user": os_account(), "comment": comment or "", **dates(ledger, when)}
+    if title or summary:
+        data.update(title=title, summary=summary)
     ledger.transition(item.id, item.status, new, by, action + _on(when, ledger), comment, data)
     return ledger.item(item.id)
 
@@ -78,12 +109,16 @@ def set_category(ledger: Ledger, item: Item, code: int, name: str | None, by: st
     return ledger.item(item.id)
 
 
-def _check_unblock(item: Item, codes: frozenset[str], comment: str | None) -> None:
+def _check_unblock(item: Item, codes: frozenset[str], comment: str | None, title: str | None,
+                   summary: str | None) -> None:
     hard = {c for c in codes if c in ("SECRET", "NOT_PUBLIC")}
     if hard:
         _refuse(f"{item.id} 含有{block_names(hard)}，不能审核通过，也永远不能公开。")
     if not (comment and comment.strip()):
         _refuse(f"{item.id} 的文字无法提取（扫描件或乱码），审核通过前须人工核对原件：请用 --comment 写明人工核对结论。")
+    if not (title and summary):
+        _refuse(f"{item.id} 是扫描件，公开的文书需要标题和内容摘要：请用 --title 和 --summary 写明"
+                "（或把录入的文字稿以“事项编号_文件名.docx”放入收件箱，作为新版本）。")
 
 
 # ------------------------------------------------------------------ decision dates
@@ -146,13 +181,17 @@ def decision_day(f: dict) -> date | None:
 
 
 # ------------------------------------------------------------------ pre-disclosure
-def predisclose(ledger: Ledger, item_id: str, days: int, by: str, cal: WorkCalendar,
-                when: When | None = None) -> Item:
-    item = ledger.item(item_id)
+def predisclose_gate(item: Item, days: int) -> None:
     if days < 1:
         raise UsageError("预公开天数须至少为 1 个工作日。")
     if item.status != "approved":
         _refuse(f"{item.id} 当前状态为“{STATUS_NAMES[item.status]}”；只有审核通过的事项才能预公开。")
+
+
+def predisclose(ledger: Ledger, item_id: str, days: int, by: str, cal: WorkCalendar,
+                when: When | None = None) -> Item:
+    item = ledger.item(item_id)
+    predisclose_gate(item, days)
     when = decided(ledger, item, when)
     start = when.day
     end = cal.add(start, days)
@@ -169,32 +208,51 @@ def predisclose_period(ledger: Ledger, item: Item) -> dict | None:
 
 
 # ------------------------------------------------------------------ publication
-def publish(ledger: Ledger, item_id: str, scope: str, by: str, redacted: Path | None,
-            when: When | None = None, require_signed_form: bool = False) -> Item:
-    """`redacted` is the current version's 公开稿 if one exists (the caller looks it up on disk);
-    with `require_signed_form` the current version's signed 审批表 must have come back."""
+def publish(ledger: Ledger, item_id: str, scope: str, by: str, rules: Rules, when: When | None = None,
+            require_signed_form: bool = False) -> Item:
+    """Publish after every gate (publish_gate) has passed; one event records it."""
     item = ledger.item(item_id)
+    copy = publish_gate(ledger, item, scope, rules, when, require_signed_form)
+    when = decided(ledger, item, when)
+    new = "disclosed_inside" if scope == "inside" else "disclosed"
+    data = {"kind": "publish", "scope": scope, "os_user": os_account(), "redacted": copy.path if copy else "",
+            "redacted_sha256": copy.sha256 if copy else "", **dates(ledger, when)}
+    ledger.transition(item.id, item.status, new, by, f"{SCOPE_NAMES[scope]}公开" + _on(when, ledger), None, data)
+    return ledger.item(item.id)
+
+
+def publish_gate(ledger: Ledger, item: Item, scope: str, rules: Rules, when: When | None = None,
+                 require_signed_form: bool = False):
+    """Every gate of publication in one place, decided from the ledger alone (the item, its recorded
+    decisions, its signed form and its recorded 公开稿 of the current version) — never from what lies in
+    a folder. Returns the 公开稿 artifact an outside publication uses (None inside)."""
+    from .scope import scope_of
+
     if scope not in SCOPE_NAMES:
         raise UsageError("--scope 只能是 inside（党内）或 outside（党外）。")
     fs = facts(ledger, item)
     _check_publishable(ledger, item, fs, (when.day if when else ledger.clock.today()))
-    when = decided(ledger, item, when)
+    decided(ledger, item, when)
     if require_signed_form:
         _check_signed(ledger, item)
     codes = item.report.codes
     if scope == "inside":
         if item.status == "disclosed_inside":
             _refuse(f"{item.id} 已经党内公开。")
-        new = "disclosed_inside"
-    else:
-        if "INSIDE_FIRST" in codes and item.status != "disclosed_inside":
-            _refuse(f"{item.id} 属于须“先党内后党外”的事项，请先党内公开（--scope inside），再向党外公开。")
-        if codes & set(PII_CODES) and not (redacted and redacted.is_file()):
-            _refuse(f"{item.id} 含有个人信息，只能用脱敏后的公开稿对外公开；请先生成公开稿（gongkai generate forms --item {item.id}）。")
-        new = "disclosed"
-    data = {"kind": "publish", "scope": scope, "redacted": str(redacted or ""), **dates(ledger, when)}
-    ledger.transition(item.id, item.status, new, by, f"{SCOPE_NAMES[scope]}公开" + _on(when, ledger), None, data)
-    return ledger.item(item.id)
+        return None
+    limit = scope_of(item.report, rules)
+    if not limit.outside:
+        _refuse(f"{item.id} 不能对党外公开：{limit.reason}")
+    if "INSIDE_FIRST" in codes and item.status != "disclosed_inside":
+        _refuse(f"{item.id} 属于须“先党内后党外”的事项，请先党内公开（--scope inside），再向党外公开。")
+    copy = ledger.artifact(item.id, item.version, "redacted")
+    if copy is None:
+        what = "扫描件无法自动生成公开稿，请把录入的文字稿作为新版本放入收件箱" if "NO_TEXT" in codes \
+            else f"请先生成公开稿（gongkai generate forms --item {item.id}）"
+        _refuse(f"{item.id} 对党外公开须用当前版本（第{item.version}版）经复查的公开稿，台账中没有；{what}。")
+    if copy.status != "ok":
+        _refuse(f"{item.id} 的公开稿（第{item.version}版）复查未通过：{copy.note}。请人工处理原稿后重新放入。")
+    return copy
 
 
 def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) -> None:
@@ -205,6 +263,9 @@ def _check_publishable(ledger: Ledger, item: Item, fs: list[dict], today: date) 
         _refuse(f"{item.id} 尚未审核通过（当前：{STATUS_NAMES[item.status]}），不能公开；请先 gongkai review。")
     if item.status in ("disclosed", "closed"):
         _refuse(f"{item.id} 已经公开（当前：{STATUS_NAMES[item.status]}）。")
+    if "NO_TEXT" in codes and not all(manual_text(fs)):
+        _refuse(f"{item.id} 是扫描件，没有人工核对后填写的标题和摘要，不能公开（gongkai review {item.id} --approve"
+                " --by 姓名 --comment 核对结论 --title 标题 --summary 摘要）。")
     district = last_review(fs, "district")
     if "ESCALATE" in codes and not (district and district["decision"] == "approve"):
         _refuse(f"{item.id} 属于特别重大事项，须经区党务公开领导小组审核通过后才能公开（gongkai review {item.id} --approve --level district --by 姓名）。")

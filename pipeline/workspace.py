@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .model import DEFAULT_MASKS, Masks
 from .workdays import WorkCalendar, calendar_from
 
 CONFIG_NAME = "gongkai.toml"
@@ -27,6 +28,16 @@ leader = "陈先荣"                          # 组长
 deputies = ["陈翔峰", "张正浩", "蒋中平"]  # 副组长
 members = ["陈一平", "章晓鸣"]             # 成员
 liaison = "章晓鸣"                         # 办公室主任兼联络员
+# 局审核（gongkai review --by）只接受组长、副组长的姓名
+
+[district]                                 # 区党务公开领导小组：--level district 的审核人须在此名单中
+members = ["李立"]                         # 组长、副组长姓名
+
+[masks]                                    # 公开的文书中个人信息怎样显示：[开头保留几位, 末尾保留几位]
+mobile = [3, 4]           # 手机号：138****2044
+id = [6, 4]               # 身份证号：330106********3414（隐去出生日期）
+bank = [0, 4]             # 银行卡号：只显示末 4 位
+name = 1                  # 来信人、举报人等的姓名：只保留姓，如 赵**
 
 [time_limits]                              # 公开时限（四(三)），单位：工作日 / 日
 temporary_days = 5        # 临时性工作：收文后 N 个工作日内公开
@@ -81,6 +92,8 @@ class Settings:
     opinion_box: str
     supervisors: tuple[str, ...]
     leadership: Leadership
+    district: tuple[str, ...]
+    masks: Masks
     temporary_days: int
     phase_days: int
     predisclose_days: int
@@ -191,6 +204,8 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             supervisors=tuple(org.get("supervisors", ())),
             leadership=Leadership(str(lead.get("leader", "")), tuple(lead.get("deputies", ())),
                                   tuple(lead.get("members", ())), str(lead.get("liaison", ""))),
+            district=tuple(str(n) for n in d.get("district", {}).get("members", ())),
+            masks=_masks(d.get("masks", {})),
             temporary_days=int(tl.get("temporary_days", 5)),
             phase_days=int(tl.get("phase_days", 30)),
             predisclose_days=int(tl.get("predisclose_days", 5)),
@@ -236,3 +251,15 @@ def _flag(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
     raise UsageError(f"配置文件 {CONFIG_NAME} 中 {key} 只能是 true 或 false（现在是 {value!r}）。")
+
+
+def _masks(d: dict[str, Any]) -> Masks:
+    def pair(key: str) -> tuple[int, int]:
+        value = d.get(key, getattr(DEFAULT_MASKS, key))
+        head, tail = (int(v) for v in value)
+        if head < 0 or tail < 0:
+            raise ValueError(f"[masks] {key} 的位数不能为负")
+        return head, tail
+
+    return Masks(pair("mobile"), pair("id"), pair("bank"), int(d.get("name", DEFAULT_MASKS.name)),
+                 str(d.get("char", DEFAULT_MASKS.char))[:1] or "*")

@@ -84,7 +84,8 @@ def xml_parts(path: Path) -> dict[str, str]:
 
 def other_parts(path: Path) -> dict[str, bytes]:
     """The parts the redaction must not touch: styles, numbering, settings, theme, fonts, relationships …"""
-    touched = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|docProps/.*)$")
+    touched = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|docProps/.*"
+                         r"|customXml/.*|.*\.rels|\[Content_Types\]\.xml)$")  # customXml data is removed
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist() if not touched.match(n)}
 
@@ -122,14 +123,14 @@ def this_quarter(today: date | None = None) -> tuple[str, date, date]:
 
 
 # ----------------------------------------------------------------------------------------------- drafts
-def mask(number: str) -> str:
-    """The masked form the 公开稿 must show, computed here independently: first 3 and last 2 digits kept,
-    separators (spaces) kept in place."""
+def mask(number: str, head: int = 3, tail: int = 4) -> str:
+    """The masked form the 公开稿 must show, computed here independently: the first `head` and last `tail`
+    characters kept (mobile 3/4: 138****5678; ID 6/4: 510102********1233), separators kept in place."""
     total = sum(c.isalnum() for c in number)
     out, k = [], 0
     for c in number:
         if c.isalnum():
-            out.append(c if k < 3 or k >= total - 2 else "*")
+            out.append(c if k < head or k >= total - tail else "*")
             k += 1
         else:
             out.append(c)

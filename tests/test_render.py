@@ -48,14 +48,15 @@ def contexts() -> dict[str, dict]:
                 "form": "书面式公开、网络式公开", "period": "5个工作日", "timing": "临时性工作，随时公开",
                 "verdict": "需脱敏后对外公开", "findings": FINDINGS, "bureau_opinion": "",
                 "bureau_by": "", "bureau_date": "", "need_district": True, "district_opinion": "",
-                "district_by": "", "district_date": ""},
+                "district_by": "", "district_date": "", "more_findings": [], "page_note": ""},
         "预公开公示": {**base, "title": "青川区科学技术局2024年为民办实事项目（初步方案）", "summary": summary,
                   "start": "2023年11月21日", "end": "2023年11月27日", "days": 7, "phone": "85820611",
                   "supervisors": "陈翔峰、张正浩", "box": "局机关一楼大厅党务公开意见箱",
                   "contact": "章晓鸣，局办公室"},
         "公开公告": {**base, "title": "2023年第三季度党费收缴使用情况", "scope_name": "党内",
                  "scope_text": "本局全体党员", "summary": summary, "form": "书面式公开",
-                 "doc_number": "青科党〔2023〕12号", "date": cn_date("2023-10-15"),
+                 "basics": f"发文字号：青科党〔2023〕12号；成文日期：{cn_date('2023-10-15')}。",
+                 "channels": "，也可通过监督电话：85820611；意见箱：局机关一楼大厅党务公开意见箱反映。",
                  "redacted_note": "本件已对个人身份信息作脱敏处理。"},
         "意见反馈答复单": {**base, "feedback_id": "YJ-2023-0003", "item_title": title, "person": "王某（党员）",
                     "received": cn_date("2023-10-10"), "channel": "意见箱", "content": "建议公示中写明拟任职务的任职时间。",
@@ -140,8 +141,9 @@ def test_approval_form_content(tmp_path: Path) -> None:
     ctx = contexts()["审批表"]
     out = render_docx(find_template("审批表", None), ctx, tmp_path / "a.docx")
     text = body_text(out)
-    assert "需脱敏" in text and "PII_ID" in text and "身份证号3301061990********" in text  # severities in Chinese
-    assert "区党务公开领导小组审核意见" in text and "组长签字：" in text and "年　　月　　日" in text
+    assert "需脱敏" in text and "身份证号3301061990********" in text  # severities in Chinese
+    assert "PII_ID" not in text  # the form has no code column: readers see Chinese only
+    assert "区党务公开领导小组审核意见" in text and "审核人签字：" in text and "年　　月　　日" in text
     ctx2 = {**ctx, "need_district": False, "findings": [], "bureau_opinion": "同意公开。", "bureau_by": "陈先荣",
             "bureau_date": "2023年10月9日"}
     text2 = body_text(render_docx(find_template("审批表", None), ctx2, tmp_path / "b.docx"))

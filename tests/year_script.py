@@ -82,7 +82,8 @@ def build_year(root: Path) -> tuple[object, dict[str, str]]:
         api.publish(s, ids["B"], "outside", "章晓鸣", on(2026, 7, 17))
         api.review(s, ids["C"], False, "陈先荣", "bureau", "请补充支部设置依据", on(2026, 7, 13))
         api.review(s, ids["E"], True, "陈先荣", "bureau", None, on(2026, 8, 4))
-        api.review(s, ids["H"], True, "陈先荣", "bureau", "已人工核对纸质原件，无涉密内容", on(2026, 8, 18))
+        api.review(s, ids["H"], True, "陈先荣", "bureau", "已人工核对纸质原件，无涉密内容", on(2026, 8, 18),
+                   title="关于机关党支部换届选举结果的公告", summary="机关第一党支部已完成换届选举。")
         api.publish(s, ids["H"], "inside", "章晓鸣", on(2026, 8, 19))
         api.review(s, ids["F"], True, "陈先荣", "bureau", None, on(2026, 9, 29))
         api.publish(s, ids["F"], "inside", "章晓鸣", on(2026, 10, 9))

@@ -359,16 +359,8 @@ def approval_form() -> DocumentObject:
     row(t, [("内容摘要", L), ("{{ summary }}", V), None, None], widths=w, height=24, top=True)
     row(t, [("检查结论", L), ("{{ verdict }}", V), None, None], widths=w, height=10)
 
-    para(doc, "自动检查发现的问题", "表格标题")
-    fw = (20, 40, 42, 34, 20)
-    ft = table(doc, fw)
-    head = row(ft, [("性质", "表格小标签"), ("代码", "表格小标签"), ("问题说明", "表格小标签"),
-                    ("原文依据", "表格小标签"), ("位置", "表格小标签")], widths=fw, height=8)
-    _tr_flag(head, "w:tblHeader")
-    tag_row(ft, "{%tr for f in findings %}", fw)
-    row(ft, [("{{ f.severity }}", "表格小字"), ("{{ f.code }}", "表格小字"), ("{{ f.message }}", "表格小字"),
-             ("{{ f.evidence }}", "表格小字"), ("{{ f.location }}", "表格小字")], widths=fw, height=8)
-    tag_row(ft, "{%tr endfor %}", fw)
+    para(doc, "自动检查发现的问题", "表格标题", keep_with_next=True)
+    _findings_table(doc, "findings")
 
     gap(doc)
     rw = (30, 126)
@@ -377,8 +369,30 @@ def approval_form() -> DocumentObject:
     tag_row(rt, "{%tr if need_district %}", rw)
     _review_row(rt, rw, "区党务公开领导小组审核意见", "district")
     tag_row(rt, "{%tr endif %}", rw)
-    para(doc, ["系统生成：", "{{ generated }}", "。审核意见栏空白处由审核人手写并签字。"], "生成说明")
+    para(doc, ["系统生成：", "{{ generated }}", "。审核意见栏空白处由审核人手写并签字。", "{{ page_note }}"], "生成说明")
+    # the continuation sheet: findings that do not fit on the one-page form
+    para(doc, "{%p if more_findings %}")
+    para(doc, "附：检查发现的问题（续）", "表格标题", page_break_before=True)
+    info = para(doc, ["事项编号：", "{{ item_id }}"], "表头信息")
+    info.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    info.add_run().add_tab()
+    runs(info, "第2页 共2页")
+    _findings_table(doc, "more_findings")
+    para(doc, "{%p endif %}")
     return doc
+
+
+def _findings_table(doc: DocumentObject, var: str) -> None:
+    fw = (20, 66, 46, 24)
+    ft = table(doc, fw)
+    head = row(ft, [("性质", "表格小标签"), ("问题说明", "表格小标签"), ("原文依据", "表格小标签"),
+                    ("位置", "表格小标签")], widths=fw, height=8)
+    _tr_flag(head, "w:tblHeader")
+    tag_row(ft, "{%%tr for f in %s %%}" % var, fw)
+    r = row(ft, [("{{ f.severity }}", "表格小字"), ("{{ f.message }}", "表格小字"), ("{{ f.evidence }}", "表格小字"),
+                 ("{{ f.location }}", "表格小字")], widths=fw, height=8)
+    _tr_flag(r, "w:cantSplit")
+    tag_row(ft, "{%tr endfor %}", fw)
 
 
 def _review_row(t: Table, widths: Sequence[float], label: str, who: str) -> None:
@@ -389,7 +403,7 @@ def _review_row(t: Table, widths: Sequence[float], label: str, who: str) -> None
     box.paragraphs[0].paragraph_format.first_line_indent = Pt(28)
     for _ in range(3):  # room for a handwritten opinion
         cell_paragraph(box, "", "表格文字")
-    cell_paragraph(box, ["组长签字：", "{{ %s_by }}" % who], "表格文字", left_indent=Mm(60))
+    cell_paragraph(box, ["审核人签字：", "{{ %s_by }}" % who], "表格文字", left_indent=Mm(60))
     cell_paragraph(box, "{{ %s_date }}" % who, "表格文字", alignment=WD_ALIGN_PARAGRAPH.RIGHT,
                    right_indent=Mm(8), space_before=Pt(8), space_after=Pt(6))
 
@@ -424,14 +438,14 @@ def disclosure() -> DocumentObject:
     para(doc, ["根据《中国共产党党务公开条例（试行）》和本单位党务公开工作有关规定，经", "{{ org }}",
                "审核同意，现将《", "{{ title }}", "》予以公开。"])
     para(doc, "一、基本情况", "Heading 1")
-    para(doc, ["发文字号：", "{{ doc_number }}", "；成文日期：", "{{ date }}", "。"])
+    para(doc, "{{ basics }}")
     para(doc, ["公开范围：", "{{ scope_text }}", "；公开形式：", "{{ form }}", "。"])
     para(doc, "二、公开内容", "Heading 1")
     para(doc, "{{ summary }}")
     para(doc, "{%p if redacted_note %}")
     para(doc, "{{ redacted_note }}", "公文正文")
     para(doc, "{%p endif %}")
-    para(doc, "党员、干部和群众对公开内容如有意见建议，可向本单位党务公开领导小组办公室反映。")
+    para(doc, ["党员、干部和群众对公开内容如有意见建议，可向本单位党务公开领导小组办公室反映", "{{ channels }}"])
     signature(doc, "{{ org }}", "{{ generated }}")
     para(doc, ["（事项编号：", "{{ item_id }}", "）"], "附注")
     return doc

@@ -57,10 +57,13 @@ class Rules:
     not_public_markers: tuple[str, ...]
     marker_max_chars: int
     not_public_heading: re.Pattern[str]
+    scope: dict[str, tuple[str, ...]]  # inside_notes, limit_notes, outside_notes, outside_words
     pii: dict[str, re.Pattern[str]]
     pii_not_phone_labels: tuple[str, ...]
     pii_phone_labels: tuple[str, ...]
     pii_label_window: int
+    pii_name: re.Pattern[str]  # role word + name (group "name")
+    pii_name_stops: tuple[str, ...]
     obligations: tuple[Obligation, ...]
     application_marker: str
     application_required: tuple[str, ...]
@@ -158,10 +161,13 @@ def _build(d: dict[str, Any], source: str) -> Rules:
         not_public_markers=tuple(npub["markers"]),
         marker_max_chars=int(npub["marker_max_chars"]),
         not_public_heading=_re(npub["heading"]),
+        scope={k: tuple(v) for k, v in d["scope"].items()},
         pii={k: _re(v) for k, v in d["pii"].items() if isinstance(v, str)},
         pii_not_phone_labels=tuple(d["pii"].get("not_phone_labels", ())),
         pii_phone_labels=tuple(d["pii"].get("phone_labels", ())),
         pii_label_window=int(d["pii"].get("label_window", 12)),
+        pii_name=_name_pattern(d["pii_name"]),
+        pii_name_stops=tuple(d["pii_name"].get("stops", ())),
         obligations=tuple(_obligation(o, _re) for o in d["obligation"]),
         speech_openings=tuple(d.get("decision", {}).get("speech_openings", ())),
         speech_titles=tuple(d.get("decision", {}).get("speech_titles", ())),
@@ -209,6 +215,13 @@ def _limits(lim: dict[str, Any]) -> Limits:
         max_page_seconds=float(lim.get("max_page_seconds", d.max_page_seconds)),
         max_memory_bytes=int(lim.get("max_memory_mb", d.max_memory_bytes / mb) * mb),
     )
+
+
+def _name_pattern(d: dict[str, Any]) -> re.Pattern[str]:
+    """来信人赵建国 / 举报人：钱某某 → the name after the role word, starting with a known surname."""
+    roles = "|".join(re.escape(r) for r in sorted(d["roles"], key=len, reverse=True))
+    surnames = "".join(re.escape(c) for c in d["surnames"] if not c.isspace())
+    return re.compile(rf"(?:{roles})[：:\s]*(?P<name>[{surnames}][\u4e00-\u9fff]{{1,3}})")
 
 
 def _obligation(o: dict[str, Any], _re) -> Obligation:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
-from ..model import ECHO_PARTS, HIDDEN_PARTS, PARTS, Block, Draft, Finding, Metadata
+from ..model import DEFAULT_MASKS, ECHO_PARTS, HIDDEN_PARTS, PARTS, Block, Draft, Finding, Masks, Metadata
 from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
 
@@ -125,8 +125,8 @@ def luhn_valid(digits: str) -> bool:
 
 
 def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
-    """(code, start, end) of every ID, mobile and bank number in text, without overlaps.
-    Used by the checker and by the redacted copy."""
+    """(code, start, end) of every ID, mobile, bank number and protected name in text, without overlaps.
+    Used by the checker, the public view and the 公开稿."""
     spans: list[tuple[str, int, int]] = []
 
     def free(s: int, e: int) -> bool:
@@ -142,6 +142,11 @@ def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
     for m in rules.pii["mobile"].finditer(text):
         if free(m.start(), m.end()) and not _labelled_otherwise(text, m.start(), rules):
             spans.append(("PII_PHONE", m.start(), m.end()))
+    for m in rules.pii_name.finditer(text):
+        name = _trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)
+        s, e = m.start("name"), m.start("name") + len(name)
+        if len(name) >= 2 and free(s, e):
+            spans.append(("PII_NAME", s, e))
     return sorted(spans, key=lambda s: s[1])
 
 
@@ -156,24 +161,43 @@ def _labelled_otherwise(text: str, start: int, rules: Rules) -> bool:
     return phone < other
 
 
-def mask(value: str) -> str:
-    """Keep the first 3 and last 2 digits: 330106********3414 → 330***********14."""
-    chars = [c for c in value if c.isalnum()]
-    keep = {i for i in range(len(chars)) if i < 3 or i >= len(chars) - 2}
-    out, k = [], 0
-    for c in value:
-        if c.isalnum():
-            out.append(c if k in keep else "*")
-            k += 1
-        else:
-            out.append(c)
-    return "".join(out)
+def _trim_name(name: str, window: str, stops: tuple[str, ...]) -> str:
+    """赵建国反映 → 赵建国; 表示满意 never gets here (表 is no surname), but 王某称 → 王某."""
+    for i in range(1, len(name)):
+        if window[i:].startswith(stops):
+            return name[:i]
+    return name
 
 
-def mask_pii(text: str, rules: Rules) -> str:
-    """text with every ID, mobile and bank number masked in place (same length, same layout)."""
-    for _, s, e in reversed(pii_spans(text, rules)):
-        text = text[:s] + mask(text[s:e]) + text[e:]
+MASK_KEEP = {"PII_PHONE": "mobile", "PII_ID": "id", "PII_BANK": "bank"}
+
+
+def mask(value: str, code: str | None = None, masks: Masks = DEFAULT_MASKS) -> str:
+    """A personal value as the public sees it: mobile 138****2044, ID 330106********3414, bank card
+    last 4, name 赵** (masks from gongkai.toml). Separators stay where they were."""
+    if code == "PII_NAME":
+        keep = max(0, masks.name)
+        return value[:keep] + masks.char * max(0, len(value) - keep)
+    code = code or _guess_code(value)
+    head, tail = getattr(masks, MASK_KEEP.get(code, "id"))
+    chars = [i for i, c in enumerate(value) if c.isalnum()]
+    if code == "PII_PHONE" and len(chars) > 11:  # +86 / 0086: the country code stays, the number is masked
+        chars = chars[len(chars) - 11:]
+    keep = set(chars[:head]) | set(chars[len(chars) - tail:] if tail else ())
+    return "".join(c if (i in keep or i not in set(chars)) else masks.char for i, c in enumerate(value))
+
+
+def _guess_code(value: str) -> str:
+    digits = re.sub(r"[^0-9Xx]", "", value)
+    if len(digits) in (15, 18) and id_valid(digits):
+        return "PII_ID"
+    return "PII_PHONE" if len(digits) <= 13 else "PII_BANK"
+
+
+def mask_pii(text: str, rules: Rules, masks: Masks = DEFAULT_MASKS) -> str:
+    """text with every personal value masked in place (same length, same layout)."""
+    for code, s, e in reversed(pii_spans(text, rules)):
+        text = text[:s] + mask(text[s:e], code, masks) + text[e:]
     return text
 
 
@@ -183,7 +207,7 @@ def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     for block, text in _pii_pieces(draft):
         for code, s, e in pii_spans(text, rules):
             value = text[s:e]
-            key = (code, re.sub(r"\D", "", value))
+            key = (code, value if code == "PII_NAME" else re.sub(r"\D", "", value))
             if key in seen:
                 prev = out[seen[key]]
                 if block.location not in prev.location.split("、"):
@@ -191,7 +215,7 @@ def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
                                              f"{prev.location}、{block.location}")
                 continue
             seen[key] = len(out)
-            out.append(finding(rules, code, mask(value), value, block.location))
+            out.append(finding(rules, code, mask(value, code), value, block.location))
     return out
 
 
@@ -433,7 +457,22 @@ def check_docno(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     return [finding(rules, "DOCNO_FORMAT", normalized, raw, block.location)]
 
 
+def check_scope(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    """An application's 公开范围 that disagrees with the 附注 (（此件党内公开） but 面向社会 …)."""
+    from ..scope import conflict
+
+    if md.application is None:
+        return []
+    detail = conflict(md.disclosure_note, md.application.scope, rules)
+    if not detail:
+        return []
+    labels = application_labels(draft, rules)
+    block = labels.get("公开范围")
+    return [finding(rules, "SCOPE_CONFLICT", detail, f"公开范围：{md.application.scope}；附注：{md.disclosure_note}",
+                    block.location if block else "申请表")]
+
+
 CHECKS: tuple[Callable[[Draft, Metadata, Rules], list[Finding]], ...] = (
     check_no_text, check_unchecked, check_secret, check_not_public, check_pii, check_obligations,
-    check_missing_fields, check_garbles, check_bad_dates, check_docno, check_hidden_parts,
+    check_missing_fields, check_scope, check_garbles, check_bad_dates, check_docno, check_hidden_parts,
 )

@@ -11,7 +11,7 @@ from ..ledger import Ledger
 from ..model import Item
 from ..rules import Rules
 from ..rules.engine import mask_pii, pii_spans
-from ..workflow import PII_CODES
+from ..public import PII_CODES
 from ..workspace import Settings
 
 INSIDE_WORDS = ("党内公开", "党内")
@@ -43,8 +43,8 @@ def public_copy(settings: Settings, ledger: Ledger, item: Item) -> Path | None:
     the item carries personal information (recorded as a ledger artifact), else the archived original.
     None when no such copy exists (then the public page shows no content)."""
     if item.report.codes & set(PII_CODES):
-        rel = ledger.artifact(item.id, item.version, "redacted")
-        path = settings.root / rel if rel else None
+        copy = ledger.artifact(item.id, item.version, "redacted")  # a failed re-check is no copy
+        path = settings.root / copy.path if copy is not None and copy.status == "ok" else None
         return path if path and path.is_file() else None
     path = settings.root / ledger.archived_path(item.id, item.version)
     return path if path.is_file() else None
