@@ -319,9 +319,10 @@ def lint_template(template: Path, provided: set[str]) -> list[str]:
 
 
 def cn_date(value: str | None) -> str:
-    """'2023-10-08' (or an ISO timestamp) → '2023年10月8日', the form official documents use; anything
-    else unchanged."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?", (value or "").strip())
+    """'2023-10-08' (or an ISO timestamp, with or without its offset: the ledger's clock stamps the office's
+    local time, so the date part is the office's day) → '2023年10月8日', the form official documents use;
+    anything else unchanged."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?", (value or "").strip())
     return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else (value or "")
 
 

@@ -170,6 +170,10 @@ def test_newlines_become_paragraphs(tmp_path: Path) -> None:
     assert cn_date("2023-10-08") == "2023年10月8日" and cn_date("十月") == "十月" and cn_date(None) == ""
 
 
+def test_cn_date_takes_a_ledger_timestamp_with_its_offset():
+    assert cn_date("2026-12-02T04:22:05+08:00") == "2026年12月2日"
+
+
 def test_optional_note_and_empty_rows(tmp_path: Path) -> None:
     c = contexts()
     notice = body_text(render_docx(find_template("公开公告", None), {**c["公开公告"], "redacted_note": ""},
