@@ -314,6 +314,14 @@ def _without_doubles(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
     """Fake bold: the same glyph drawn 2–4 times within a point of itself. pdfplumber's dedupe_chars does
     this but in quadratic time (membership tests on a list: 70 s on a 40-page report); this is the same rule
     — same text and font, within `tolerance` — in one pass over a grid of 1-point cells."""
+    seen: set[tuple] = set()
+    hits = 0
+    for c in chars:  # most pages have no doubles at all: find out with one cheap pass
+        key = (c["text"], int(c["x0"]), int(c["top"]))
+        hits += key in seen
+        seen.add(key)
+    if hits < 2:
+        return chars
     grid: dict[tuple, list[dict]] = {}
     out: list[dict] = []
     for c in chars:
