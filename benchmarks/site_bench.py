@@ -76,49 +76,59 @@ def measure_site(base: Path, n: int) -> dict:
             "site_rebuild_after_publish_s": incremental, "site_rebuild_written": inc.written, **serve}
 
 
+LOAD = r"""
+import http.client, json, sys, threading, time
+host, port, clients, per, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+paths = json.loads(sys.stdin.read())
+lat, errors, lock = [], [0], threading.Lock()
+deadline = time.monotonic() + timeout
+start = threading.Barrier(clients)
+def client(k):
+    conn = http.client.HTTPConnection(host, port, timeout=30)  # one keep-alive connection per client, as a browser
+    start.wait()
+    for r in range(per):
+        if time.monotonic() > deadline:
+            return
+        t = time.perf_counter()
+        try:
+            conn.request("GET", paths[(k * per + r) % len(paths)])
+            resp = conn.getresponse(); resp.read(); ok = resp.status == 200
+        except OSError:
+            ok = False; conn.close(); conn = http.client.HTTPConnection(host, port, timeout=30)
+        with lock:
+            lat.append(time.perf_counter() - t); errors[0] += not ok
+threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+t0 = time.perf_counter()
+for th in threads: th.start()
+for th in threads: th.join(timeout)
+print(json.dumps({"lat": lat, "errors": errors[0], "wall": time.perf_counter() - t0}))
+"""
+
+
 def measure_serve(settings, ids: list[str], today: date) -> dict:
+    """The load loop runs in its own process (its threads must not take the server's interpreter lock):
+    CLIENTS keep-alive connections, REQUESTS_PER_CLIENT each, all stopped at LOAD_TIMEOUT."""
+    import json
+    import subprocess
+    import sys
+    from urllib.parse import quote
+
     from pipeline.site.serve import make_server, shutdown
 
     server = make_server(settings, "127.0.0.1", 0, today=lambda: today)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    paths = ["/public/index.html", "/public/category/3.html", "/public/catalogue/2026.html"] + \
-            [f"/public/items/{i}.html" for i in ids[:200]]
-    lat: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    deadline = time.monotonic() + LOAD_TIMEOUT
-
-    def client(k: int) -> None:
-        nonlocal errors
-        for r in range(REQUESTS_PER_CLIENT):
-            if time.monotonic() > deadline:
-                return
-            url = base + urllib.request.quote(paths[(k * REQUESTS_PER_CLIENT + r) % len(paths)])
-            t = time.perf_counter()
-            try:
-                with urllib.request.urlopen(url, timeout=30) as resp:
-                    resp.read()
-                    ok = resp.status == 200
-            except OSError:
-                ok = False
-            with lock:
-                lat.append(time.perf_counter() - t)
-                errors += not ok
-
+    paths = [quote(p) for p in ["/public/index.html", "/public/category/3.html", "/public/catalogue/2026.html"]
+             + [f"/public/items/{i}.html" for i in ids[:200]]]
     try:
-        client(0)  # warm up
-        lat.clear()
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-        started = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(LOAD_TIMEOUT)
-        wall = time.perf_counter() - started
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}{paths[0]}", timeout=30) as r:
+            r.read()  # warm up
+        out = subprocess.run([sys.executable, "-c", LOAD, "127.0.0.1", str(server.effective_port), str(CLIENTS),
+                              str(REQUESTS_PER_CLIENT), str(LOAD_TIMEOUT)], input=json.dumps(paths),
+                             capture_output=True, text=True, timeout=LOAD_TIMEOUT + 60)
     finally:
         shutdown(server, thread)
-    lat.sort()
-    return {"serve_requests": len(lat), "serve_errors": errors, "serve_p50_ms": 1000 * statistics.median(lat),
-            "serve_p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))], "serve_rps": len(lat) / wall}
+    res = json.loads(out.stdout)
+    lat = sorted(res["lat"])
+    return {"serve_requests": len(lat), "serve_errors": res["errors"], "serve_p50_ms": 1000 * statistics.median(lat),
+            "serve_p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))], "serve_rps": len(lat) / res["wall"]}

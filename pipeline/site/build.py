@@ -28,7 +28,7 @@ from ..workspace import Settings
 from . import view
 from .collect import COLUMNS, collect
 from .content import Converter
-from .pages import column_pages, stylesheet
+from .pages import Lazy, column_pages, stylesheet
 from .status import compute
 
 log = logging.getLogger("gongkai.site")
@@ -58,9 +58,9 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
     with _lock(out):
         entries = collect(settings, ledger, rules, Converter(out / ".cache"))
         status = compute(settings, ledger, rules, today)
-        files: dict[str, dict[str, bytes | Path]] = {}
+        files: dict[str, dict[str, bytes | Path | Lazy]] = {}
         for column in COLUMNS:
-            pages: dict[str, bytes | Path] = dict(column_pages(column, entries[column], settings, rules, today,
+            pages: dict[str, bytes | Path | Lazy] = dict(column_pages(column, entries[column], settings, rules, today,
                                                               status if column == "inside" else None))
             pages["assets/site.css"] = stylesheet()
             for e in entries[column]:
@@ -73,14 +73,16 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
                        time.perf_counter() - started)
 
 
-def _digest(value: bytes | Path) -> str:
+def _digest(value: bytes | Path | Lazy) -> str:
+    if isinstance(value, Lazy):
+        return value.key
     if isinstance(value, Path):
         st = value.stat()
         return f"file:{value}:{st.st_size}:{st.st_mtime_ns}"
     return hashlib.sha256(value).hexdigest()
 
 
-def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path]], rules: Rules) -> tuple[int, int, dict]:
+def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]], rules: Rules) -> tuple[int, int, dict]:
     old = _read_json(out / MANIFEST)
     manifest: dict[str, str] = {}
     written = kept = 0
@@ -96,6 +98,8 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path]], rules:
                 if old.get(key) == digest and previous.is_file() and _link(previous, target):
                     kept += 1
                     continue
+                if isinstance(value, Lazy):
+                    value = value.make()
                 if column == "public":
                     _guard(rel, value, rules)
                 if isinstance(value, Path):

@@ -16,7 +16,6 @@ CACHE_VERSION = "1"
 TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "u", "s", "sub", "sup", "br",
         "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "blockquote"}
 ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # what mammoth needs from a .docx: the body, its relationships, styles (names only), lists and notes
 KEEP_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
               "word/styles.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
@@ -51,11 +50,22 @@ def docx_html(path: Path) -> str:
                      strip_comments=True)
 
 
+STYLE = re.compile(rb"<w:style\b[^>]*?w:styleId=\"([^\"]*)\".*?</w:style>", re.S)
+STYLES_OPEN = re.compile(rb"<w:styles\b[^>]*>")
+
+
+def _used_styles(data: bytes, used: set[str]) -> bytes:
+    """styles.xml with only the w:style elements the body uses (mammoth reads only their names)."""
+    head = STYLES_OPEN.search(data)
+    if head is None:
+        return data
+    keep = [m[0] for m in STYLE.finditer(data, head.end()) if m[1].decode("utf-8", "replace") in used]
+    return data[:head.end()] + b"".join(keep) + b"</w:styles>"
+
+
 def _slim(path: Path) -> io.BytesIO:
     """The parts mammoth reads, with styles.xml cut to the styles the body uses: Word's full style
     table (hundreds of latent styles) is most of mammoth's time on a short document."""
-    from lxml import etree
-
     out = io.BytesIO()
     with zipfile.ZipFile(path) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as o:
         infos = {i.filename: i for i in z.infolist()}
@@ -68,12 +78,7 @@ def _slim(path: Path) -> io.BytesIO:
                 continue
             data = body if name == "word/document.xml" else z.read(name)
             if name == "word/styles.xml":
-                root = etree.fromstring(data)
-                for el in list(root):
-                    if el.tag == W + "latentStyles" or (el.tag == W + "style" and el.get(W + "default") != "1"
-                                                        and el.get(W + "styleId") not in used):
-                        root.remove(el)
-                data = etree.tostring(root)
+                data = _used_styles(data, used)
             o.writestr(name, data)
     out.seek(0)
     return out

@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from hashlib import sha256
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from ..render import cn_date
@@ -35,6 +37,13 @@ def environment():
 
 
 @dataclass(frozen=True)
+class Lazy:
+    """A page rendered only when its inputs changed: `key` fingerprints everything the template reads."""
+    key: str
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class Nav:
     code: int
     name: str
@@ -46,7 +55,7 @@ def _render(name: str, **ctx) -> bytes:
 
 
 def column_pages(column: str, entries: list[Entry], settings: Settings, rules: Rules, today: date,
-                 status: Status | None = None) -> dict[str, bytes]:
+                 status: Status | None = None) -> dict[str, bytes | Lazy]:
     counts = Counter(e.category for e in entries)
     # the nav is the same on every page whatever is published: one publish rewrites only the pages it changes
     nav = [Nav(c.code, c.name, counts.get(c.code, 0)) for c in rules.categories] + [Nav(0, "类别待定", counts.get(None, 0))]
@@ -56,7 +65,7 @@ def column_pages(column: str, entries: list[Entry], settings: Settings, rules: R
             "nav": nav, "phone": settings.phone, "box": settings.opinion_box, "years": years,
             "supervisors": "、".join(settings.supervisors), "today": today.isoformat(),
             "has_status": status is not None, "status_page": STATUS_PAGE}
-    out: dict[str, bytes] = {
+    out: dict[str, bytes | Lazy] = {
         "index.html": _render("home.html", root="", title="首页", latest=published[:LATEST],
                               open=today_open(entries, today), total=len(published), **base),
         "results.html": _render("results.html", root="", title="处理结果公开",
@@ -72,9 +81,13 @@ def column_pages(column: str, entries: list[Entry], settings: Settings, rules: R
         rows = sorted((e for e in published if e.published.startswith(year)), key=lambda e: (e.published, e.id))
         out[f"catalogue/{year}.html"] = _render("catalogue.html", root="../", title=f"{year}年党务公开目录",
                                                 year=year, items=rows, **base)
+    # what an item page reads besides its entry: the nav's names (not its counts) and the column's settings
+    shared = repr(([(n.code, n.name) for n in nav], {k: v for k, v in base.items() if k != "nav"}))
     for e in entries:
-        out[f"items/{e.id}.html"] = _render("item.html", root="../", title=e.title, e=e,
-                                            feedback_mark=FEEDBACK_MARK if e.open_for_opinions else "", **base)
+        mark = FEEDBACK_MARK if e.open_for_opinions else ""
+        key = sha256(repr((e, mark, shared)).encode("utf-8")).hexdigest()
+        out[f"items/{e.id}.html"] = Lazy(f"page:{key}", lambda e=e, mark=mark: _render(
+            "item.html", root="../", title=e.title, e=e, feedback_mark=mark, **base))
     if status is not None:
         out[STATUS_PAGE] = status_page(status, settings, rules, base)
     return out

@@ -36,6 +36,8 @@ TOKEN_SLOT = "gk-token-" + secrets.token_hex(8)  # replaced by the visitor's tok
 WINDOW = 3600.0
 CSP = ("default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
 
 
 class RateLimit:
@@ -110,11 +112,30 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
 
     @app.after_request
     def headers(resp):
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "same-origin"
-        resp.headers["X-Frame-Options"] = "DENY"
+        for k, v in SECURITY_HEADERS:
+            resp.headers[k] = v
         return resp
+
+    form_cache: dict[str, str] = {}
+
+    def inject_form(rel: str, body: bytes, environ: dict) -> tuple[bytes, list[tuple[str, str]]]:
+        """An item page open for opinions gets the form, with this visitor's token (fast path of /public/)."""
+        from werkzeug.http import dump_cookie, parse_cookie
+
+        m = re.fullmatch(r"items/(GK-\d{4}-\d{4})\.html", rel)
+        if not (m and settings.site_feedback and FEEDBACK_MARK.encode() in body):
+            return body, []
+        form = form_cache.get(m[1])
+        if form is None:
+            form = form_cache[m[1]] = environment().get_template("feedback_form.html").render(
+                item_id=m[1], token=TOKEN_SLOT, max_content=MAX_CONTENT, max_name=MAX_NAME, max_contact=MAX_CONTACT)
+        cookie = parse_cookie(environ).get(CSRF_COOKIE, "")
+        extra = []
+        if not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", cookie):
+            cookie = secrets.token_urlsafe(32)
+            extra = [("Set-Cookie", dump_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="Strict"))]
+        html = body.decode("utf-8").replace(FEEDBACK_MARK, form.replace(TOKEN_SLOT, token_for(cookie)))
+        return html.encode("utf-8"), extra
 
     def serve_file(folder: Path, path: str):
         path = path or "index.html"
@@ -227,6 +248,9 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
             fid = ledger.add_feedback(f"web:{uuid.uuid4().hex}", fields, "网上意见表", 0, item.id)
         return message("感谢您的意见", [f"您的意见已收到，编号为 {fid}。", "我们将认真研究，并在处理结果公开中答复。"], 200, back)
 
+    from .files import PublicFiles
+
+    app.wsgi_app = PublicFiles(app.wsgi_app, public, "/public/", SECURITY_HEADERS, inject_form)
     return app
 
 
