@@ -153,7 +153,7 @@ def _content(plan: Plan, converter: Converter, rules: Rules, shas: dict[Path, st
     if src.suffix.lower() == ".pdf":
         return "", "全文见所附 PDF 文件。", src
     html = converter.html(shas[src], src)
-    if public and view.leaks(text_of(html), rules):
+    if public and converter.leaks(shas[src], html, lambda h: view.leaks(text_of(h), rules), view.fingerprint(rules)):
         return "", "公开稿复核未通过（仍含个人信息），暂不显示全文。", None
     return html, "", None
 

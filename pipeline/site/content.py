@@ -91,6 +91,17 @@ class Converter:
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
 
+    def leaks(self, sha: str, html: str, check, salt: str) -> bool:
+        """The public guard's verdict on a converted document; a clean verdict is remembered per document and
+        rules (salt: a fingerprint of the PII patterns), a leak is checked again every build."""
+        mark = self.cache / f"{sha}.v{CACHE_VERSION}.{salt}.clean"
+        if mark.is_file():
+            return False
+        if check(html):
+            return True
+        mark.touch()
+        return False
+
     def _cached(self, sha: str) -> Path:
         return self.cache / f"{sha}.v{CACHE_VERSION}.html"
 

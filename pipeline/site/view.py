@@ -5,6 +5,8 @@ Every text that goes into site/public passes `shown`; every public item page's c
 Which items are limited to the Party is decided by `party_only`."""
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import Ledger
@@ -25,6 +27,16 @@ def shown(text: str | None, rules: Rules) -> str:
 def leaks(text: str, rules: Rules) -> bool:
     """True when text still holds a raw personal number (the build's last guard on public/)."""
     return bool(pii_spans(text, rules))
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(patterns: str) -> str:
+    return hashlib.sha256(patterns.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint(rules: Rules) -> str:
+    """Changes whenever the personal-number patterns change (a cached clean verdict is then void)."""
+    return _fingerprint(repr(sorted((k, getattr(v, "pattern", str(v))) for k, v in rules.pii.items())))
 
 
 def party_only(item: Item) -> bool:
