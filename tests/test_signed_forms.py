@@ -293,3 +293,25 @@ def test_the_qr_picture_is_small_and_in_the_top_right_corner(world):
     path.write_bytes(buf.getvalue())
     _, _, codes = page_codes(path)
     assert [c.code.item_id for c in codes] == ["GK-2026-0001"]
+
+
+def test_the_status_page_lists_only_approved_items_whose_current_form_has_not_come_back(world, tmp_path):
+    from datetime import date
+
+    from pipeline.api import open_session, review, run_ingest
+    from pipeline.site.status import compute
+
+    _, _, _ = world
+    settings = make_workspace(tmp_path / "status", stable=0.3, rescan=1.0)
+    draft(settings.inbox / "1.docx", "plain")
+    draft(settings.inbox / "2.docx", "inside_first")
+    with open_session(settings) as s:
+        ids = sorted(o.item_id for o in run_ingest(s))
+        for item_id in ids:
+            review(s, item_id, True, "陈先荣", "bureau", "同意")
+    form = one(next(settings.outbox.glob(f"{ids[0]}_*")), "*审批表.docx")
+    photograph(docx_to_pages(form, tmp_path / "r", dpi=200)[0], angle=3, blur=0.8).save(settings.inbox / "签字.png")
+    with open_session(settings) as s:
+        run_ingest(s)
+        status = compute(s.settings, s.ledger, s.rules, date(2026, 12, 1))
+    assert [r.id for r in status.waiting_signed] == [ids[1]]

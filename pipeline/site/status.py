@@ -13,7 +13,6 @@ from ..workflow import STATUS_NAMES, facts, is_overdue, last_review
 from ..workspace import Settings
 
 OPEN = ("received", "approved", "predisclosed", "returned")
-SIGNED_ACTION = "签字审批表"  # the event a signed scan of the approval form records (收到签字审批表)
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,7 @@ def compute(settings: Settings, ledger: Ledger, rules: Rules, today: date) -> St
             review.append(Row(item.id, _title(item), "待局党务公开领导小组审核", _days(since, today), leader))
         if item.status in ("approved", "predisclosed"):
             approved = last_review(fs, "bureau")
-            got = any(SIGNED_ACTION in e.action for e in item.events if not approved or e.at[:10] >= approved["date"])
-            if not got:
+            if item.version not in {f["version"] for f in ledger.signed_forms(item.id)}:  # 版本不符 does not count
                 since = approved["date"] if approved else None
                 signed.append(Row(item.id, _title(item), "审批表待签字收回", _days(since, today), liaison))
         if is_overdue(item, today):
