@@ -189,7 +189,7 @@ def test_cli_site_build_to_a_folder(fresh, tmp_path):
     assert (tmp_path / "out" / "public" / "index.html").is_file()
 
 
-def test_a_pdf_draft_links_its_file(tmp_path):
+def test_a_pdf_draft_shows_its_public_text_outside_and_links_the_pdf_inside(tmp_path):
     from pipeline.workspace import init_workspace
 
     settings, _ = init_workspace(tmp_path / "ws")
@@ -200,6 +200,9 @@ def test_a_pdf_draft_links_its_file(tmp_path):
         api.review(s, o.item_id, True, "陈先荣", "bureau", None, When(date(2026, 11, 2)))
         api.publish(s, o.item_id, "outside", "章晓鸣", When(date(2026, 11, 2)))
         api.build_site(s, today=TODAY)
-    page = (settings.root / "site" / "public" / "items" / f"{o.item_id}.html").read_text(encoding="utf-8")
-    assert f'href="../files/{o.item_id}.pdf"' in page
-    assert (settings.root / "site" / "public" / "files" / f"{o.item_id}.pdf").read_bytes()[:5] == b"%PDF-"
+    public = (settings.root / "site" / "public" / "items" / f"{o.item_id}.html").read_text(encoding="utf-8")
+    inside = (settings.root / "site" / "inside" / "items" / f"{o.item_id}.html").read_text(encoding="utf-8")
+    assert "为加强机关食堂管理，现通知如下。" in public  # public: the text of its re-checked 公开稿
+    assert "files/" not in public
+    assert f'href="../files/{o.item_id}.pdf"' in inside  # inside: the original PDF, linked
+    assert (settings.root / "site" / "inside" / "files" / f"{o.item_id}.pdf").read_bytes()[:5] == b"%PDF-"

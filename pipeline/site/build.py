@@ -67,7 +67,7 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
                 if e.file_src:
                     pages[f"files/{e.file_name}"] = e.file_src
             files[column] = pages
-        written, kept, manifest = _stage_and_swap(out, files, rules)
+        written, kept, manifest = _stage_and_swap(out, files, view.public_view(settings, rules))
         _write_json(out / MANIFEST, manifest)
     return BuildResult(out, len(entries["public"]), len(entries["inside"]), written, kept,
                        time.perf_counter() - started)
@@ -82,7 +82,7 @@ def _digest(value: bytes | Path | Lazy) -> str:
     return hashlib.sha256(value).hexdigest()
 
 
-def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]], rules: Rules) -> tuple[int, int, dict]:
+def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]], pv: view.PublicView) -> tuple[int, int, dict]:
     old = _read_json(out / MANIFEST)
     manifest: dict[str, str] = {}
     written = kept = 0
@@ -101,7 +101,7 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
                 if isinstance(value, Lazy):
                     value = value.make()
                 if column == "public":
-                    _guard(rel, value, rules)
+                    _guard(rel, value, pv)
                 if isinstance(value, Path):
                     shutil.copyfile(value, target)
                 else:
@@ -115,11 +115,11 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
     return written, kept, manifest
 
 
-def _guard(rel: str, value: bytes | Path, rules: Rules) -> None:
+def _guard(rel: str, value: bytes | Path, pv: view.PublicView) -> None:
     """The last line: no raw personal number in any public file name or page (text and attributes)."""
-    if view.leaks(rel, rules):
+    if view.leaks(rel, pv):
         raise RenderError(f"网站公开栏目的文件名 {rel} 含有个人信息，已停止生成；原网站保持不变。")
-    if isinstance(value, bytes) and rel.endswith((".html", ".css")) and view.leaks(value.decode("utf-8"), rules):
+    if isinstance(value, bytes) and rel.endswith((".html", ".css")) and view.leaks(value.decode("utf-8"), pv):
         raise RenderError(f"网站公开栏目的页面 {rel} 含有个人信息，已停止生成；原网站保持不变。")
 
 

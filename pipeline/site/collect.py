@@ -75,7 +75,7 @@ class Plan:
     source: Path | None
 
 
-def columns_of(item: Item, fs: list[dict]) -> dict[str, str]:
+def columns_of(item: Item, fs: list[dict], rules: Rules) -> dict[str, str]:
     """column → the date the item appeared there ("" = pre-disclosed only); absent = not shown."""
     if item.status == "blocked" or item.report.codes & NEVER:
         return {}
@@ -85,7 +85,7 @@ def columns_of(item: Item, fs: list[dict]) -> dict[str, str]:
         out["inside"] = min(f["date"] for f in pubs)
     elif item.status == "predisclosed":
         out["inside"] = ""
-    if view.party_only(item):
+    if view.party_only(item, rules):
         return out
     outside = [f["date"] for f in pubs if f.get("scope") == "outside"]
     if outside:
@@ -96,40 +96,41 @@ def columns_of(item: Item, fs: list[dict]) -> dict[str, str]:
 
 
 def collect(settings: Settings, ledger: Ledger, rules: Rules, converter: Converter) -> dict[str, list[Entry]]:
+    pv = view.public_view(settings, rules)
     items = ledger.items()
     plans: list[tuple[Plan, str, list[dict]]] = []
     for item in items:
         fs = facts(ledger, item)
-        for column, when in columns_of(item, fs).items():
+        for column, when in columns_of(item, fs, rules).items():
             src = view.public_copy(settings, ledger, item) if column == "public" else view.original(settings, ledger, item)
             plans.append((Plan(item, column, src), when, fs))
     shas = {p.source: sha_of(p.source) for p, _, _ in plans if p.source and p.source.suffix.lower() == ".docx"}
     converter.prepare([(sha, path) for path, sha in shas.items()])
     out: dict[str, list[Entry]] = {c: [] for c in COLUMNS}
     for plan, when, fs in plans:
-        out[plan.column].append(_entry(settings, ledger, rules, converter, plan, when, fs, shas))
+        out[plan.column].append(_entry(settings, ledger, pv, converter, plan, when, fs, shas))
     return out
 
 
-def _entry(settings: Settings, ledger: Ledger, rules: Rules, converter: Converter, plan: Plan, when: str,
+def _entry(settings: Settings, ledger: Ledger, pv: view.PublicView, converter: Converter, plan: Plan, when: str,
            fs: list[dict], shas: dict[Path, str]) -> Entry:
     item, public = plan.item, plan.column == "public"
     md = item.report.metadata
     app = md.application if md else None
 
     def t(value: str | None) -> str:
-        return view.shown(value, rules) if public else (value or "")
+        return view.shown(value, pv) if public else (value or "")
 
-    content, note, file_src = _content(plan, converter, rules, shas)
+    content, note, file_src = _content(plan, converter, pv, shas)
     periods = [f for f in fs if f.get("kind") == "predisclose"]
     period = Period(periods[-1]["start"], periods[-1]["end"], int(periods[-1].get("days", 0))) if periods else None
-    if view.party_only(item):
-        scope = "党内"
+    if view.party_only(item, pv.rules):
+        scope = view.scope_text(item, pv.rules)
     else:
         scope = (app.scope if app and app.scope else None) or ("、".join(dict.fromkeys(
             SCOPE_NAMES[f["scope"]] for f in fs if f.get("kind") == "publish")) or "预公开征求意见")
     opinions = tuple(  # what citizens wrote is masked in both columns: a web page is not the register
-        Opinion(f.id, (f.received or "")[:10], f.channel or "", view.shown(f.content, rules), view.shown(f.answer, rules),
+        Opinion(f.id, (f.received or "")[:10], f.channel or "", view.shown(f.content, pv), view.shown(f.answer, pv),
                 (f.answered_at or "")[:10])
         for f in ledger.feedback(item_id=item.id))
     return Entry(
@@ -142,7 +143,7 @@ def _entry(settings: Settings, ledger: Ledger, rules: Rules, converter: Converte
         file_src=file_src, opinions=opinions)
 
 
-def _content(plan: Plan, converter: Converter, rules: Rules, shas: dict[Path, str]) -> tuple[str, str, Path | None]:
+def _content(plan: Plan, converter: Converter, pv: view.PublicView, shas: dict[Path, str]) -> tuple[str, str, Path | None]:
     src, public = plan.source, plan.column == "public"
     if "NO_TEXT" in plan.item.report.codes:  # a scan: the text could not be checked
         if public:
@@ -153,7 +154,7 @@ def _content(plan: Plan, converter: Converter, rules: Rules, shas: dict[Path, st
     if src.suffix.lower() == ".pdf":
         return "", "全文见所附 PDF 文件。", src
     html = converter.html(shas[src], src)
-    if public and converter.leaks(shas[src], html, lambda h: view.leaks(text_of(h), rules), view.fingerprint(rules)):
+    if public and converter.leaks(shas[src], html, lambda h: view.leaks(text_of(h), pv), view.fingerprint(pv)):
         return "", "公开稿复核未通过（仍含个人信息），暂不显示全文。", None
     return html, "", None
 

@@ -1,8 +1,8 @@
-"""What the public column may show — the site's one door to the public view.
+"""What the public column may show — the site's door to the one public view (pipeline/public.py).
 
 Every text that goes into site/public passes `shown`; every public item page's content comes from
-`public_copy`. Masking is the pipeline's own (rules.engine.mask_pii): no second implementation here.
-Which items are limited to the Party is decided by `party_only`."""
+`public_copy`, the re-checked 公开稿 of the current version recorded in the ledger; which items may go
+outside at all is the scope policy's (pipeline/scope.py). No masking of its own here."""
 from __future__ import annotations
 
 import hashlib
@@ -11,22 +11,33 @@ from pathlib import Path
 
 from ..ledger import Ledger
 from ..model import Item
+from ..public import PublicView, view
 from ..rules import Rules
-from ..rules.engine import mask_pii, pii_spans
-from ..public import PII_CODES
+from ..scope import scope_of
 from ..workspace import Settings
 
-INSIDE_WORDS = ("党内公开", "党内")
+
+def public_view(settings: Settings, rules: Rules) -> PublicView:
+    return view(settings, rules)
 
 
-def shown(text: str | None, rules: Rules) -> str:
-    """A text as the public may read it: personal numbers masked."""
-    return mask_pii(text or "", rules)
+def shown(text: str | None, pv: PublicView) -> str:
+    """A text as the public may read it: personal numbers and protected names masked."""
+    return pv.text(text or "")
 
 
-def leaks(text: str, rules: Rules) -> bool:
+def leaks(text: str, pv: PublicView) -> bool:
     """True when text still holds a raw personal number (the build's last guard on public/)."""
-    return bool(pii_spans(text, rules))
+    return pv.has_pii(text)
+
+
+def party_only(item: Item, rules: Rules) -> bool:
+    """（此件党内公开）, （此件发至…）, or an application whose 公开范围 stays inside: never outside."""
+    return not scope_of(item.report, rules).outside
+
+
+def scope_text(item: Item, rules: Rules) -> str:
+    return scope_of(item.report, rules).text
 
 
 @lru_cache(maxsize=8)
@@ -34,31 +45,18 @@ def _fingerprint(patterns: str) -> str:
     return hashlib.sha256(patterns.encode("utf-8")).hexdigest()[:16]
 
 
-def fingerprint(rules: Rules) -> str:
-    """Changes whenever the personal-number patterns change (a cached clean verdict is then void)."""
-    return _fingerprint(repr(sorted((k, getattr(v, "pattern", str(v))) for k, v in rules.pii.items())))
-
-
-def party_only(item: Item) -> bool:
-    """（此件党内公开）, or an application whose 公开范围 names only the Party: never outside."""
-    md = item.report.metadata
-    if md is None:
-        return False
-    if md.disclosure_note and "党内" in md.disclosure_note:
-        return True
-    scope = md.application.scope if md.application else None
-    return bool(scope) and "党内" in scope and not any(w in scope for w in ("党外", "社会", "群众", "全体干部"))
+def fingerprint(pv: PublicView) -> str:
+    """Changes whenever the personal-information patterns or masks change (a cached verdict is then void)."""
+    return _fingerprint(repr((sorted((k, getattr(v, "pattern", str(v))) for k, v in pv.rules.pii.items()), pv.masks)))
 
 
 def public_copy(settings: Settings, ledger: Ledger, item: Item) -> Path | None:
-    """The document the public column is built from: the re-checked 公开稿 of the current version when
-    the item carries personal information (recorded as a ledger artifact), else the archived original.
-    None when no such copy exists (then the public page shows no content)."""
-    if item.report.codes & set(PII_CODES):
-        copy = ledger.artifact(item.id, item.version, "redacted")  # a failed re-check is no copy
-        path = settings.root / copy.path if copy is not None and copy.status == "ok" else None
-        return path if path and path.is_file() else None
-    path = settings.root / ledger.archived_path(item.id, item.version)
+    """The re-checked 公开稿 of the current version, as the ledger records it; None when there is none or it
+    failed its re-check (then the public page shows no content)."""
+    art = ledger.artifact(item.id, item.version, "redacted")
+    if art is None or art.status != "ok":
+        return None
+    path = settings.root / art.path
     return path if path.is_file() else None
 
 
