@@ -38,7 +38,7 @@ def fill_ledger(base: Path, n: int):
         for i in range(1, n + 1):
             suffix = "pdf" if i % 10 == 0 else "docx"
             path = base / f"src{i}.{suffix}"
-            (make_pdf if suffix == "pdf" else make_docx)(path, i + 1, rng)  # i+1: never the PII/secret variants' 7/23
+            (make_pdf if suffix == "pdf" else make_docx)(path, 7 * i + 1, rng)  # never the generator's PII variant (7k)
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             archived = settings.archive / sha[:12] / path.name
             archived.parent.mkdir(parents=True, exist_ok=True)
@@ -46,13 +46,17 @@ def fill_ledger(base: Path, n: int):
             md = Metadata(format=suffix, title=f"关于第{i}项党务工作事项安排情况的通知", doc_number=f"青科党〔2026〕{i}号",
                           date="2026-10-12", issuer="中共青川区科学技术局党组", category=i % 7 + 1)
             report = Report(path.name, sha, "ok", metadata=md)
-            rec = s.ledger.record(report, path.name, str(archived.relative_to(settings.root)), "2026-12-31", "received")
+            rel = str(archived.relative_to(settings.root))
+            rec = s.ledger.record(report, path.name, rel, "2026-12-31", "received")
+            # these drafts hold no personal data: the original stands as the re-checked 公开稿 (making 1,000
+            # 公开稿 is ingest's benchmark, not the site's)
+            s.ledger.add_artifact(rec.item_id, rec.version, "redacted", rel, sha)
             ids.append(rec.item_id)
     with open_session(settings, clock=clock) as s:
         for k, item_id in enumerate(ids):
             workflow.review(s.ledger, item_id, True, "陈先荣", "bureau", None, When(date(2026, 11, 3)))
             if k < n - 1:  # the last one is published by the incremental measurement
-                workflow.publish(s.ledger, item_id, "outside", "章晓鸣", None, When(date(2026, 11, 4 + k % 20)))
+                workflow.publish(s.ledger, item_id, "outside", "章晓鸣", s.rules, When(date(2026, 11, 4 + k % 20)))
     return settings, ids, clock
 
 
@@ -67,7 +71,7 @@ def measure_site(base: Path, n: int) -> dict:
         t = time.perf_counter()
         full = build_site(s, today=today)
         cold = time.perf_counter() - t
-        workflow.publish(s.ledger, ids[-1], "outside", "章晓鸣", None, When(date(2026, 11, 27)))
+        workflow.publish(s.ledger, ids[-1], "outside", "章晓鸣", s.rules, When(date(2026, 11, 27)))
         t = time.perf_counter()
         inc = build_site(s, today=today)
         incremental = time.perf_counter() - t
