@@ -33,7 +33,7 @@ def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> t
     try:
         draft = read_draft(path, rules.limits, sha256)
         md = extract(draft, rules)
-        findings = check_draft(draft, md, rules)
+        findings = check_draft(draft, md, rules) + macro_findings(path, rules)
         report = Report(printable(str(path)), draft.sha256, "ok", None, md, findings, timing(draft, md, rules))
         return report, summarize(draft, md.title)  # raw, like all evidence in the ledger; documents mask it
     except InputError as e:
@@ -42,6 +42,22 @@ def check_with_summary(path: Path, rules: Rules, sha256: str | None = None) -> t
         log.exception("unexpected failure on %s", path)
         msg = f"检查时遇到意外错误（{type(e).__name__}）；请确认文件能在 Word 中正常打开，另存后重新放入，或联系管理员。"
         return Report(printable(str(path)), _safe_sha(path), "error", ErrorInfo("INTERNAL", msg)), None
+
+
+def macro_findings(path: Path, rules: Rules) -> tuple:
+    """A macro-enabled document (.docm, or a .docx carrying a VBA project): the macros travel with the file."""
+    import zipfile
+
+    from .rules.engine import finding
+
+    try:
+        with zipfile.ZipFile(path) as z:  # sniff has vetted the archive's directory already
+            vba = [n for n in z.namelist() if n.lower().endswith("vbaproject.bin")]
+    except (OSError, zipfile.BadZipFile):
+        return ()
+    if not vba:
+        return ()
+    return (finding(rules, "MACRO", f"{path.suffix.lower() or '文件'}，含 VBA 宏", vba[0], "文件本身"),)
 
 
 IMPRINT = re.compile(r"^(抄送|抄报|主送|附件)|印发$")  # 版记 lines are not content

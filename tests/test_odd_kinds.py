@@ -1,6 +1,7 @@
 """Documents gongkai does not read get an accurate refusal that says what they are — never 损坏:
 OFD (also renamed .docx/.pdf), Word's single-file XML (Flat OPC), a macro template, an Excel file
-renamed .docx. A .docm and a .dotx are Word packages: they are read and checked like a .docx."""
+renamed .docx. A .docm and a .dotx are Word packages: they are read and checked like a .docx, and a .docm's macros
+earn a finding of their own (MACRO: save as .docx before publication)."""
 from __future__ import annotations
 
 import shutil
@@ -86,6 +87,13 @@ def test_a_docm_is_read_and_checked(tmp_path):
     r = check(path)
     assert r.status == "ok"
     assert r.metadata.title == "关于做好第1号科技项目验收工作的通知"
+    macro = [f for f in r.findings if f.code == "MACRO"]
+    assert [(f.severity, f.evidence) for f in macro] == [("fix", "word/vbaProject.bin")]
+    assert "含宏文档" in macro[0].message
+
+
+def test_a_plain_docx_has_no_macro_finding(tmp_path):
+    assert "MACRO" not in {f.code for f in check(numbered_draft(tmp_path / "a.docx", 1)).findings}
 
 
 def test_a_dotx_is_read_and_checked(tmp_path):
