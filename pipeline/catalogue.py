@@ -14,6 +14,7 @@ from .reports import UNDECIDED, category_label, category_names
 from .spreadsheet import write_rows
 from .workflow import SCOPE_NAMES
 from .workspace import Settings
+from .public import view
 
 
 def parse_year(text: str | None, today: date) -> int:
@@ -56,10 +57,10 @@ def write_year_catalogue(settings: Settings, ledger: Ledger, year: int, categori
            "inside": str(sum(r["inside"] for r in rows)), "outside": str(sum(r["outside"] for r in rows)),
            "rows": [{k: r[k] for k in ("n", "title", "category", "scope", "form", "date")} for r in rows],
            "generated": cn_date(end.isoformat())}
-    doc = render_docx(find_template("党务公开目录", settings.templates), ctx,
+    doc = render_docx(find_template("党务公开目录", settings.templates), view(settings).deep(ctx),
                       folder / f"{year}年度党务公开目录.docx", title=f"{year}年度党务公开目录")
     xlsx = write_rows(folder / f"{year}年度党务公开目录.xlsx", f"{year}年度",
                       ["序号", "事项编号", "公开事项", "发文字号", "内容类别", "公开范围", "公开形式", "公开时间"],
                       [[int(r["n"]), r["id"], r["title"], r["doc_number"], r["category"], r["scope"], r["form"], r["date"]]
-                       for r in rows], (6, 15, 50, 20, 30, 16, 22, 30))
+                       for r in rows], (6, 15, 50, 20, 30, 16, 22, 30), view(settings).text)
     return [doc, xlsx]

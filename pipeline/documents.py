@@ -60,7 +60,9 @@ def public_summary(item: Item, ledger: Ledger, fs: list[dict]) -> str | None:
     md = item.report.metadata
     if md and md.application and md.application.content:
         return md.application.content
-    return manual_text(fs)[1] or ledger.summary(item.id, item.version)
+    text = manual_text(fs)[1] or ledger.summary(item.id, item.version)
+    title = public_title(item, fs)
+    return text or (f"详见《{title}》全文。" if title else None)  # a short draft: its text is the content
 
 
 def form_of(item: Item) -> str:
@@ -280,7 +282,7 @@ def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> 
     outside = scope == "outside"
     ctx = {
         "org": settings.org, "item_id": item.id, "title": title, "scope_name": SCOPE_NAMES[scope][:2],
-        "scope_text": "全体干部职工和社会公众" if outside else ("全体党员" if sc.outside else f"全体党员（{sc.text}）"),
+        "scope_text": "全体干部职工和社会公众" if outside else ("全体党员" if sc.outside else "全体党员（仅在党内公开）"),
         "summary": _need_summary(item, ledger, fs, "党务公开公告"), "form": form_of(item),
         "basics": _basics_line(item), "doc_number": (md.doc_number if md else None) or "无",
         "date": cn_date(md.date if md else None) or "未标注", "generated": cn_date(published),

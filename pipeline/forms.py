@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from .category import category_text
 from .ledger import Ledger
-from .model import Finding, Item
+from .model import SEVERITY_NAMES, Finding, Item
 from .public import PublicView
 from .render import cn_date
 from .scope import scope_of
@@ -20,7 +20,7 @@ from .workspace import Settings
 
 FIRST_PAGE_FINDINGS = 3
 EVIDENCE_CHARS = 40
-SUMMARY_CHARS = 150
+SUMMARY_CHARS = 100
 
 
 def decision_lines(fs: list[dict], level: str) -> tuple[str, str, str]:
@@ -42,13 +42,14 @@ def decision_lines(fs: list[dict], level: str) -> tuple[str, str, str]:
 
 def _finding_row(f: Finding) -> dict:
     d = asdict(f)
+    d["severity"] = SEVERITY_NAMES.get(f.severity, f.severity)
     ev = d["evidence"]
     d["evidence"] = ev if len(ev) <= EVIDENCE_CHARS else ev[:EVIDENCE_CHARS] + "……"
     d.pop("code")  # readers see Chinese only
     return d
 
 
-def form_summary(item: Item, ledger: Ledger, fs: list[dict]) -> str:
+def form_summary(item: Item, ledger: Ledger, fs: list[dict], view: PublicView) -> str:
     """What the form shows as 内容摘要 (the form is for the group, not the public, but never empty)."""
     title, summary = manual_text(fs)
     md = item.report.metadata
@@ -56,7 +57,7 @@ def form_summary(item: Item, ledger: Ledger, fs: list[dict]) -> str:
         or ledger.summary(item.id, item.version)
     if not text and "NO_TEXT" in item.report.codes:
         text = "（扫描件或无文字层，无法自动提取内容；须人工核对原件，审核通过时填写标题和摘要）"
-    text = text or "（未能提取摘要，请查看原件）"
+    text = view.text(text or "（未能提取摘要，请查看原件）")  # masked before it is cut: no half number
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "……"
 
 
@@ -68,7 +69,9 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
     b_op, b_by, b_date = decision_lines(fs, "bureau")
     d_op, d_by, d_date = decision_lines(fs, "district")
     rows = [_finding_row(view.finding(f)) for f in item.report.findings]
-    first, more = rows[:FIRST_PAGE_FINDINGS], rows[FIRST_PAGE_FINDINGS:]
+    district = "ESCALATE" in item.report.codes or bool(d_op)
+    room = FIRST_PAGE_FINDINGS - 2 * district  # the second review box takes two findings' room
+    first, more = rows[:room], rows[room:]
     copy = ledger.artifact(item.id, item.version, "redacted")
     verdict = item.report.verdict
     if copy is not None and copy.status != "ok":
@@ -79,13 +82,13 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
         "doc_number": (md.doc_number if md else None) or "无",
         "category_name": category_text(md),
         "issuer": (md.issuer if md else None) or "（未识别）", "date": cn_date(md.date if md else None) or "（未标注）",
-        "summary": form_summary(item, ledger, fs),
+        "summary": form_summary(item, ledger, fs, view),
         "scope": "不得公开" if item.status == "blocked" else scope_of(item.report, view.rules).text,
         "form": form_of(item), "period": period_of(item), "timing": timing_of(item), "verdict": verdict,
         "findings": first,
         "more_findings": more, "page_note": "第1页 共2页" if more else "",
         "bureau_opinion": b_op, "bureau_by": b_by, "bureau_date": b_date,
-        "need_district": "ESCALATE" in item.report.codes or bool(d_op),
+        "need_district": district,
         "district_opinion": d_op, "district_by": d_by, "district_date": d_date,
         "generated": cn_date(ledger.clock.today().isoformat()),
     }

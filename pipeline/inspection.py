@@ -13,6 +13,7 @@ from .ledger import Ledger
 from .render import cn_date, find_template, render_docx
 from .workdays import Month, WorkCalendar
 from .workspace import Settings
+from .public import view
 
 DUE_SOON_DAYS = 10
 
@@ -108,5 +109,5 @@ def write_inspection(settings: Settings, ledger: Ledger, month: Month) -> list[P
     folder = settings.outbox / "月度检查"
     folder.mkdir(parents=True, exist_ok=True)
     ctx = inspection_context(settings, ledger, month)
-    return [render_docx(find_template("月度检查", settings.templates), ctx,
+    return [render_docx(find_template("月度检查", settings.templates), view(settings).deep(ctx),
                         folder / f"{month.code}_党务公开工作检查督办.docx", title=f"{month.label}党务公开工作检查督办")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from .signed import FormScan
 
 log = logging.getLogger("gongkai.intake")
+NAMED_ITEM = re.compile(r"^(GK-\d{4}-\d{4})[_ -]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,9 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
                                                     settings.temporary_days, settings.phase_days, settings.calendar)
     archived = archive_path(settings, report.sha256 or "", readable(path.name))
     try:
-        rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary)
+        named = NAMED_ITEM.match(path.name)  # GK-2026-0012_录入稿.docx: a new version of that item
+        rec = ledger.record(report, name, str(archived.relative_to(settings.root)), due, status, summary=summary,
+                            for_item=named[1] if named else None)
     except WorkflowError:  # another process recorded the same bytes a moment ago
         known = ledger.version_by_sha(report.sha256 or "")
         return _duplicate(settings, ledger, path, name, known, render)

@@ -166,7 +166,8 @@ class Ledger:
         return self.db.execute("SELECT * FROM versions WHERE sha256 = ?", (sha,)).fetchone()
 
     def record(self, report: Report, file: str, archived: str, due: str | None, status: str,
-               actor: str = "系统", summary: str | None = None) -> Recorded:
+               actor: str = "系统", summary: str | None = None,
+               for_item: str | None = None) -> Recorded:
         """A checked draft becomes a new item, or a new version of the item it corrects."""
         md = report.metadata
         title = md.title if md else None
@@ -175,7 +176,7 @@ class Ledger:
         with self.tx() as db:
             if db.execute("SELECT 1 FROM versions WHERE sha256 = ?", (report.sha256,)).fetchone():
                 raise WorkflowError("这份文稿已经登记过（内容完全相同）。", "DUPLICATE")
-            prior = self._item_to_correct(title, docno)
+            prior = self._named_item(for_item) or self._item_to_correct(title, docno)
             payload = json.dumps(report.to_json(), ensure_ascii=False)
             if prior is None:
                 item_id = self._new_id(int(at[:4]))  # the year of registration
@@ -194,6 +195,15 @@ class Ledger:
             action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
             self._event(item_id, actor, action, old, status, file, {"kind": "version", "version": version, "date": at})
         return Recorded(item_id, version, prior is None, status)
+
+    def _named_item(self, item_id: str | None) -> sqlite3.Row | None:
+        """An open item a file names itself a version of (GK-2026-0012_录入稿.docx: the typed transcript
+        of a scan), else None."""
+        if not item_id:
+            return None
+        marks = ",".join("?" * len(OPEN_STATES))
+        return self.db.execute(f"SELECT * FROM items WHERE id = ? AND status IN ({marks})",
+                               (item_id.upper(), *OPEN_STATES)).fetchone()
 
     def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
         """An open item the new draft is a corrected version of: same 发文字号, else same title (unless

@@ -20,6 +20,7 @@ from .spreadsheet import write_rows
 from .workdays import Quarter
 from .workflow import SCOPE_NAMES
 from .workspace import Settings
+from .public import view
 
 UNDECIDED = "类别待定"
 
@@ -137,12 +138,12 @@ def write_quarterly(settings: Settings, ledger: Ledger, quarter: Quarter, catego
     ctx, done, _ = quarterly_context(settings, ledger, quarter, categories)
     folder = settings.outbox / "季度汇报"
     folder.mkdir(parents=True, exist_ok=True)
-    doc = render_docx(find_template("季度汇报", settings.templates), ctx,
+    doc = render_docx(find_template("季度汇报", settings.templates), view(settings).deep(ctx),
                       folder / f"{quarter.code}_季度党务公开情况汇报.docx", title=f"{quarter.label}党务公开情况汇报")
-    return [doc, write_catalogue(folder / f"{quarter.code}_党务公开目录.xlsx", done)]
+    return [doc, write_catalogue(folder / f"{quarter.code}_党务公开目录.xlsx", done, view(settings).text)]
 
 
-def write_catalogue(out: Path, done: list[Disclosure]) -> Path:
+def write_catalogue(out: Path, done: list[Disclosure], shown=None) -> Path:
     """The quarter's disclosures as .xlsx: one row per publication."""
     rows = []
     for n, d in enumerate(done, start=1):
@@ -150,7 +151,7 @@ def write_catalogue(out: Path, done: list[Disclosure]) -> Path:
         rows.append([n, d.item.id, shown_title(d.item), (md.doc_number if md else None) or "",
                      (md.category_name if md else None) or UNDECIDED, d.scope, d.date, d.item.file])
     return write_rows(out, "公开目录", ["序号", "事项编号", "标题", "发文字号", "内容类别", "公开范围", "公开日期", "原文件"],
-                      rows, (6, 15, 50, 20, 26, 12, 12, 30))
+                      rows, (6, 15, 50, 20, 26, 12, 12, 30), shown)
 
 
 __all__ = ["Disclosure", "History", "QuarterCounts", "parse_quarter", "quarterly_context", "write_quarterly"]

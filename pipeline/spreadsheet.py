@@ -1,17 +1,21 @@
-"""Writing a simple .xlsx table (openpyxl): bold header, wrapped cells, every string stored as text (a title
-starting with "=" never becomes a formula), written to a temp file then renamed into place."""
+"""Writing a simple .xlsx table (openpyxl): bold header, wrapped cells, every string stored as text with
+openpyxl's own string type (a cell starting with = + - @, a tab or a CR never becomes a formula, and no
+apostrophe shows), every string through the public view when one is given; written to a temp file then
+renamed into place."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .inbox import temp_beside
 
 
 def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequence[object]],
-               widths: Sequence[int]) -> Path:
+               widths: Sequence[int], shown: Callable[[str], str] | None = None) -> Path:
+    """`shown`: the public view's text masking (public.PublicView.text) for what staff may read."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -24,7 +28,7 @@ def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequ
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([clean_text(v) if isinstance(v, str) else v for v in r])
+        ws.append([(shown or str)(clean_text(v)) if isinstance(v, str) else v for v in r])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -32,7 +36,7 @@ def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequ
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, str):
-                cell.data_type = "s"
+                cell.data_type = TYPE_STRING  # openpyxl took "=…" for a formula: it is text
     tmp = temp_beside(out)
     wb.save(tmp)
     os.replace(tmp, out)

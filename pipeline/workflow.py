@@ -80,6 +80,8 @@ def review(ledger: Ledger, item_id: str, approve: bool, by: str, level: str = "b
         valid = "、".join(allowed) if allowed else "（未配置，请先在 gongkai.toml 中填写）"
         raise UsageError(f"“{by}”{who}，不能记录审核结论；可用的姓名：{valid}。")
     codes = item.report.codes
+    if (title or summary) and "NO_TEXT" not in codes:  # a draft with text names itself in public documents
+        raise UsageError(f"{item.id} 不是扫描件，--title 和 --summary 只用于无法提取文字的文件；标题和摘要取自文稿本身。")
     if item.status in ("returned", "closed", "disclosed", "disclosed_inside"):
         _refuse(f"{item.id} 当前状态为“{STATUS_NAMES[item.status]}”，不能再审核。")
     if approve and item.status == "blocked":

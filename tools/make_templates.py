@@ -351,13 +351,13 @@ def approval_form() -> DocumentObject:
     w = (26, 52, 26, 52)
     t = table(doc, w)
     L, V = "表格标签", "表格文字"
-    row(t, [("公开事项", L), ("{{ title }}", V), None, None], widths=w, height=10)
-    row(t, [("发文字号", L), ("{{ doc_number }}", V), ("发文机关", L), ("{{ issuer }}", V)], widths=w, height=10)
-    row(t, [("成文日期", L), ("{{ date }}", V), ("内容类别", L), ("{{ category_name }}", V)], widths=w, height=10)
-    row(t, [("公开范围", L), ("{{ scope }}", V), ("公开形式", L), ("{{ form }}", V)], widths=w, height=10)
-    row(t, [("公开期限", L), ("{{ period }}", V), ("公开时限", L), ("{{ timing }}", V)], widths=w, height=10)
-    row(t, [("内容摘要", L), ("{{ summary }}", V), None, None], widths=w, height=24, top=True)
-    row(t, [("检查结论", L), ("{{ verdict }}", V), None, None], widths=w, height=10)
+    row(t, [("公开事项", L), ("{{ title }}", V), None, None], widths=w, height=8)
+    row(t, [("发文字号", L), ("{{ doc_number }}", V), ("发文机关", L), ("{{ issuer }}", V)], widths=w, height=8)
+    row(t, [("成文日期", L), ("{{ date }}", V), ("内容类别", L), ("{{ category_name }}", V)], widths=w, height=8)
+    row(t, [("公开范围", L), ("{{ scope }}", V), ("公开形式", L), ("{{ form }}", V)], widths=w, height=8)
+    row(t, [("公开期限", L), ("{{ period }}", V), ("公开时限", L), ("{{ timing }}", V)], widths=w, height=8)
+    row(t, [("内容摘要", L), ("{{ summary }}", V), None, None], widths=w, height=18, top=True)
+    row(t, [("检查结论", L), ("{{ verdict }}", V), None, None], widths=w, height=8)
 
     para(doc, "自动检查发现的问题", "表格标题", keep_with_next=True)
     _findings_table(doc, "findings")
@@ -397,15 +397,13 @@ def _findings_table(doc: DocumentObject, var: str) -> None:
 
 def _review_row(t: Table, widths: Sequence[float], label: str, who: str) -> None:
     r = row(t, [(label, "表格标签"), ("{{ %s_opinion }}" % who, "表格文字")], widths=widths,
-            height=42, top=True)
+            height=22, top=True)
     _tr_flag(r, "w:cantSplit")
     box = r.cells[1]
     box.paragraphs[0].paragraph_format.first_line_indent = Pt(28)
-    for _ in range(3):  # room for a handwritten opinion
-        cell_paragraph(box, "", "表格文字")
-    cell_paragraph(box, ["审核人签字：", "{{ %s_by }}" % who], "表格文字", left_indent=Mm(60))
-    cell_paragraph(box, "{{ %s_date }}" % who, "表格文字", alignment=WD_ALIGN_PARAGRAPH.RIGHT,
-                   right_indent=Mm(8), space_before=Pt(8), space_after=Pt(6))
+    # signer and date on one line: the form must keep both boxes on its one page
+    cell_paragraph(box, ["审核人签字：", "{{ %s_by }}" % who, "　　", "{{ %s_date }}" % who], "表格文字",
+                   alignment=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Mm(4), space_before=Pt(6))
 
 
 def predisclosure() -> DocumentObject:
