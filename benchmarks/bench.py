@@ -4,7 +4,8 @@
 
 Needs the test extra (reportlab makes the PDFs): pip install -e '.[test]'. Not part of the test suite.
 Reports on stdout and writes to FILE: check_ratio, ingest_ratio, watch_p50_s, watch_p95_s,
-watch_polling_p50_s, mem_mb_100 (and mem_mb_1000 with --mem), workers_speedup (ingest),
+watch_polling_p50_s, mem_mb_100 (and mem_mb_1000 with --mem; *_reader: the read worker process),
+workers_speedup (ingest),
 check_workers_speedup, generate_workers_speedup; and the hostile section (benchmarks/hostile_bench.py:
 the worst files of issue 9 §4, each checked in a fresh process; its table on stderr, rows in FILE):
 hostile_worst_s, hostile_worst_mb, hostile_over_10s, hostile_over_500mb. --hostile-only runs just that.
@@ -228,7 +229,7 @@ def measure_watch(base: Path, drafts: list[Path], polling: bool, k: int = 15) ->
     return lat
 
 
-def measure_memory(base: Path, n: int) -> float:
+def measure_memory(base: Path, n: int) -> tuple[float, float]:
     drafts = make_drafts(base / f"mem{n}_drafts", n)
     settings = workspace(base, drafts, f"mem{n}")
     code = "\n".join([
@@ -239,12 +240,15 @@ def measure_memory(base: Path, n: int) -> float:
         "from pipeline.workspace import load_workspace",
         f"with open_session(load_workspace(Path({str(settings.root)!r}))) as s:",
         "    run_ingest(s)",
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+        "from pipeline.read.worker import stop_worker",
+        "stop_worker()  # reaped: its peak joins RUSAGE_CHILDREN",
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
     ])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
-    return int(out.stdout.strip().splitlines()[-1]) / 1024
+    own, reader = out.stdout.strip().splitlines()[-1].split()
+    return int(own) / 1024, int(reader) / 1024
 
 
 def pct(values: list[float], q: float) -> float:
@@ -286,9 +290,9 @@ def main() -> None:
         lat = measure_watch(base, drafts, polling=False)
         r.update(watch_p50_s=statistics.median(lat), watch_p95_s=pct(lat, 0.95))
         r["watch_polling_p50_s"] = statistics.median(measure_watch(base, drafts, polling=True))
-        r["mem_mb_100"] = measure_memory(base, 100)
+        r["mem_mb_100"], r["mem_mb_100_reader"] = measure_memory(base, 100)
         if a.mem:
-            r["mem_mb_1000"] = measure_memory(base, 1000)
+            r["mem_mb_1000"], r["mem_mb_1000_reader"] = measure_memory(base, 1000)
         if a.site:
             from site_bench import measure_site
 

@@ -16,6 +16,7 @@ The child answers (("ok", Draft) | ("input", message, code) | ("crash", exceptio
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import pickle
@@ -128,6 +129,7 @@ def read_bounded(path: Path, limits: Limits, sha256: str | None = None) -> Draft
     global _WORKER, _WORKER_PID
     if _WORKER is None or _WORKER_PID != os.getpid():  # a forked pool process gets its own child
         _WORKER, _WORKER_PID = ReadWorker(), os.getpid()
+        atexit.register(stop_worker)  # (it would also leave on its own: its socket closes with us)
     return _WORKER.read(path, limits, sha256)
 
 
@@ -160,7 +162,9 @@ def _limit_memory(extra: int) -> int:
     return soft
 
 
-def _unlimit_memory() -> None:
+def release_memory_limit() -> None:
+    """The soft RLIMIT_AS back to the hard one: for a helper program the reader starts (LibreOffice needs
+    more address space than a file's budget), e.g. subprocess.Popen(..., preexec_fn=release_memory_limit)."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
@@ -181,7 +185,7 @@ def _serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         answer = _read_one(Path(path), limits, sha256, read_here, budget)
-        _unlimit_memory()
+        release_memory_limit()
         # after a file over the memory bound, or once the heap has grown large, a fresh child takes the next
         retiring = answer[0] == "input" and answer[2] == "TOO_COMPLEX" or _address_space() - start > RETIRE_GROWTH
         try:
