@@ -48,7 +48,7 @@ def when_of(s, text: str | None):
     return parse_when(text, s.settings.calendar.zone) if text else None
 
 
-@cli.command("check", help="检查 .docx / .pdf 文稿（可给文件夹），输出元数据、问题和结论。")
+@cli.command("check", help="检查文稿（.docx/.doc/.wps/.rtf/.odt/.pdf/.ofd/扫描图片，可给文件夹），输出元数据、问题和结论。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹…")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 检查报告（见 spec/check-report.md）。")
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件",
@@ -61,8 +61,12 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, rules_
     from pipeline.check import expand
     from pipeline.present import format_report, summary_line
 
+    from pipeline.read import libreoffice
+    from pipeline.workspace import convert_settings_near
+
     rules = rules_for_check(workspace_of(ctx), rules_file)  # inside a workspace: its [checker] rules
-    reports = check_many(list(expand(paths)), rules, workers)
+    with libreoffice.session(convert_settings_near()):  # one LibreOffice for the whole check, if needed
+        reports = check_many(list(expand(paths)), rules, workers)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1))
     else:

@@ -9,6 +9,7 @@ workers_speedup (ingest),
 check_workers_speedup, generate_workers_speedup; and the hostile section (benchmarks/hostile_bench.py:
 the worst files of issue 9 §4, each checked in a fresh process; its table on stderr, rows in FILE):
 hostile_worst_s, hostile_worst_mb, hostile_over_10s, hostile_over_500mb. --hostile-only runs just that.
+With --formats: only the .doc and OCR figures of bench_formats.py.
 """
 from __future__ import annotations
 
@@ -266,6 +267,8 @@ def main() -> None:
     ap.add_argument("--site-n", type=int, default=1000)
     ap.add_argument("--hostile-only", action="store_true", help="measure only the hostile files (issue 9 §4)")
     ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
+    ap.add_argument("--formats", action="store_true",
+                    help="only the format intake: .doc through LibreOffice, scans through OCR (bench_formats.py)")
     a = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     if a.hostile_only:
@@ -283,6 +286,11 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
         return report(r, a.json_file)
     try:
+        if a.formats:
+            from bench_formats import measure_formats
+
+            r = {"cores": os.cpu_count(), **measure_formats(make_drafts(base / "drafts", 30), base)}
+            return report(r, a.json_file)
         drafts = make_drafts(base / "drafts", a.n)
         r: dict = {"n": a.n, "cores": os.cpu_count()}
         r.update(measure_check(drafts))

@@ -32,10 +32,13 @@ class Session:
 @contextmanager
 def open_session(settings: Settings, rules_file: Path | None = None, clock: Clock | None = None) -> Iterator[Session]:
     """`clock` is for tests; otherwise 'now' is the office's zone (gongkai.toml [calendar] zone)."""
+    from .read import libreoffice
+
     rules = load_rules(rules_file or settings.rules_file)
     ledger = Ledger(settings.db, clock or Clock(settings.calendar.zone))
     try:
-        yield Session(settings, rules, ledger)
+        with libreoffice.session(settings.convert):  # one LibreOffice for the run, started on first need
+            yield Session(settings, rules, ledger)
     finally:
         ledger.close()
 

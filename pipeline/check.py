@@ -11,12 +11,13 @@ from .errors import InputError, UsageError
 from .extract import extract, timing
 from .model import Draft, ErrorInfo, Report
 from .read import is_ignorable, read_draft
+from .read.sniff import SUFFIXES as READABLE_SUFFIXES
 from .rules import Rules
 from .rules.engine import check_draft
 from .textutil import squeeze
 
 log = logging.getLogger(__name__)
-SUFFIXES = (".docx", ".pdf", ".doc", ".wps")
+SUFFIXES = READABLE_SUFFIXES
 
 
 def check_file(path: Path, rules: Rules, sha256: str | None = None) -> Report:

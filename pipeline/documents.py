@@ -18,7 +18,8 @@ from .errors import WorkflowError
 from .ledger import FeedbackRecord, Ledger
 from .model import DEFAULT_MASKS, Item, Masks
 from .present import TIMING_NAMES
-from .public import PublicView, view
+from .public import PII_CODES, PublicView, view
+from .read.libreoffice import readable_copy
 from .redact import redact_copy
 from .render import cn_date, find_template, render_docx
 from .rules import Rules
@@ -121,6 +122,11 @@ def sha256_file(path: Path) -> str:
 def run_job(job: RenderJob, rules: Rules) -> JobResult:
     if job.kind == "redacted":
         assert job.original is not None
+        if job.out.suffix == ".pdf":  # a scan: its page pictures, blacked out (scan_redact.py)
+            from .scan_redact import redact_scan
+
+            redact_scan(job.original, job.out, rules)
+            return JobResult(job.out, sha256_file(job.out), removed=("扫描件：个人信息在页面图片中涂黑，不含文字层",))
         copy = redact_copy(job.original, job.out, PublicView(rules, job.masks), job.title)
         if not copy.passed:  # nothing that failed its re-check stays in outbox/
             job.out.unlink(missing_ok=True)
@@ -197,7 +203,9 @@ def write_report_json(settings: Settings, ledger: Ledger, item: Item, rules: Rul
 
 
 def redacted_path(settings: Settings, item: Item) -> Path:
-    return item_dir(settings, item) / f"{item.id}_公开稿.docx"
+    md = item.report.metadata
+    scan = bool(md and md.ocr)  # a scan's 公开稿 is a PDF of its page pictures, blacked out (scan_redact)
+    return item_dir(settings, item) / f"{item.id}_公开稿.{'pdf' if scan else 'docx'}"
 
 
 def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str, rules: Rules | None = None) -> list[RenderJob]:
@@ -206,7 +214,7 @@ def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str, rules: Rules |
     item = ledger.item(item_id)
     write_report_json(settings, ledger, item, rules)
     jobs = [approval_job(settings, ledger, item, rules)]  # the form first: a failed copy re-renders it
-    original = settings.root / ledger.archived_path(item.id, item.version)
+    original = readable_copy(settings.root / ledger.archived_path(item.id, item.version))  # a .doc: its .docx
     if needs_public_copy(item) and original.is_file():  # not yet archived: the ingest finishing it renders it
         pv = view(settings, rules)
         jobs.append(RenderJob(item.id, item.version, "redacted", redacted_path(settings, item), original=original,
@@ -215,7 +223,10 @@ def ingest_jobs(settings: Settings, ledger: Ledger, item_id: str, rules: Rules |
 
 
 def needs_public_copy(item: Item) -> bool:
-    return item.status != "blocked" and item.report.disclosable is True
+    if item.status != "blocked" and item.report.disclosable is True:
+        return True
+    md = item.report.metadata  # a scan read by OCR may be published after its manual check: its 公开稿 is ready
+    return bool(md and md.ocr) and not item.report.codes & {"SECRET", "NOT_PUBLIC"} and bool(item.report.codes & set(PII_CODES))
 
 
 def after_ingest(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> list[Path]:

@@ -22,7 +22,7 @@ TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 def extract(draft: Draft, rules: Rules) -> Metadata:
     if draft.no_text_reason and not any(b.kind in ("para", "page", "row") for b in draft.blocks):
-        return Metadata(format=draft.format, pages=draft.pages)  # nothing readable (a partly scanned file is)
+        return Metadata(format=draft.format, pages=draft.pages, notes=draft.notes)  # nothing readable
     body = [b for b in draft.blocks if b.kind == "para" or b.kind == "page"]
     app = _application(draft, rules)
     docno, _ = find_docno(draft, rules)
@@ -34,6 +34,8 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
         title = app.subject
         issuer = app.department or issuer
         date_iso = app.date or date_iso
+    if not title and draft.format == "ofd":
+        title = draft.core_title  # OFD.xml's DocInfo/Title, when the page text has no recognisable title
     cat = classify(draft, title, rules, None if app else start)
     return Metadata(
         format=draft.format,
@@ -50,6 +52,8 @@ def extract(draft: Draft, rules: Rules) -> Metadata:
         category_confidence=cat.confidence if cat.scores else None,
         category_candidates=tuple(CategoryCandidate(c, rules.category_name(c) or "") for c in cat.candidates) or None,
         application=app,
+        notes=draft.notes,
+        ocr=bool(draft.ocr_pages),
     )
 
 

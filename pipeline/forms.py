@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from .category import category_text
 from .ledger import Ledger
-from .model import SEVERITY_NAMES, Finding, Item
+from .model import OCR_EVIDENCE, SEVERITY_NAMES, Finding, Item
 from .public import PublicView
 from .render import cn_date
 from .scope import scope_of
@@ -61,6 +61,11 @@ def form_summary(item: Item, ledger: Ledger, fs: list[dict], view: PublicView) -
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "……"
 
 
+def _ocr(value: str | None, md) -> str | None:
+    """A field OCR read from a scan says so: the reviewers sign what OCR read."""
+    return f"{value}{OCR_EVIDENCE}" if value and md is not None and md.ocr else value
+
+
 def approval_context(settings: Settings, ledger: Ledger, item: Item, view: PublicView) -> dict:
     from .documents import form_of, period_of, public_title, timing_of
 
@@ -78,11 +83,12 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
         verdict += f"；公开稿复查未通过：{copy.note}"
     ctx = {
         "org": settings.org, "item_id": item.id,
-        "title": public_title(item, fs) or "（未识别标题）",
-        "doc_number": (md.doc_number if md else None) or "无",
+        "title": _ocr(public_title(item, fs), md) or "（未识别标题）",
+        "doc_number": _ocr(md.doc_number if md else None, md) or "无",
         "category_name": category_text(md),
-        "issuer": (md.issuer if md else None) or "（未识别）", "date": cn_date(md.date if md else None) or "（未标注）",
-        "summary": form_summary(item, ledger, fs, view),
+        "issuer": _ocr(md.issuer if md else None, md) or "（未识别）",
+        "date": _ocr(cn_date(md.date if md else None), md) or "（未标注）",
+        "summary": _ocr(form_summary(item, ledger, fs, view), md),
         "scope": "不得公开" if item.status == "blocked" else scope_of(item.report, view.rules).text,
         "form": form_of(item), "period": period_of(item), "timing": timing_of(item), "verdict": verdict,
         "findings": first,

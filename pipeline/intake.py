@@ -30,6 +30,7 @@ from .inbox import (Claim, list_inbox, place, printable, readable, refusal, spec
 from .ledger import Ledger
 from .model import Report
 from .read import is_ignorable, sha256_of
+from .read.libreoffice import CONVERTED_KINDS, keep_beside
 from .rules import Rules
 from .workflow import due_date
 from .workspace import Settings
@@ -193,6 +194,8 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
         known = ledger.version_by_sha(report.sha256 or "")
         return _duplicate(settings, ledger, path, name, known, render)
     final = _archive(settings, ledger, path, rec.item_id, rec.version)
+    if md and md.format in CONVERTED_KINDS:  # the .docx LibreOffice made, checked and used for the documents
+        keep_beside(final, report.sha256 or "")
     problem = _render_safely(render, settings, ledger, rec.item_id)
     kind = "recorded" if rec.new_item else "version"
     title = md.title if md else None

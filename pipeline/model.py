@@ -1,7 +1,7 @@
 """The data that flows between the stages: small frozen dataclasses, no behaviour beyond views."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SEVERITIES = ("block", "redact", "obligation", "fix")
@@ -15,6 +15,7 @@ CODE_NAMES = {
     "SCOPE_CONFLICT": "公开范围与附注不一致", "HIDDEN_PART": "含有批注、修订、隐藏文字或文档属性",
     "UNCHECKED_PART": "含有无法检查的嵌入内容",
 }
+OCR_EVIDENCE = "（识别自扫描件）"  # the evidence of the NO_TEXT finding of a draft read by OCR
 
 
 # Where in the file a block's text stands (Block.part). Machine-readable, for the checks and for the 公开稿
@@ -102,6 +103,9 @@ class Draft:
     core_title: str | None = None
     no_text_reason: str | None = None  # set when the text layer is missing or unusable
     unchecked: tuple[Unchecked, ...] = ()  # parts present but not read
+    notes: tuple[str, ...] = ()  # for the report: electronic seals of an OFD, pages read by OCR …
+    ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text was recognised from a scan
+    scan_pages: tuple[int, ...] = ()  # pages that are pictures, still to be OCR'd (read/ocr.py complete)
 
     @property
     def text(self) -> str:
@@ -144,6 +148,8 @@ class Metadata:
     application: Application | None = None
     category_confidence: float | None = None  # 0–1: the category's lead over the runner-up
     category_candidates: tuple[CategoryCandidate, ...] | None = None  # the best two when the category is null
+    notes: tuple[str, ...] = ()  # said in the report and on the approval form (seals, OCR …)
+    ocr: bool = False  # the fields were read by OCR from a scan (识别自扫描件)
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,7 @@ class Report:
             "sha256": self.sha256,
             "status": self.status,
             "error": asdict(self.error) if self.error else None,
-            "metadata": asdict(self.metadata) if self.metadata else None,
+            "metadata": _metadata_json(self.metadata) if self.metadata else None,
             "findings": [asdict(f) for f in self.findings] if self.status == "ok" else None,
             "disclosable": self.disclosable,
             "timing": asdict(self.timing) if self.timing else None,
@@ -233,7 +239,23 @@ class Report:
             metadata=md,
             findings=tuple(Finding(**f) for f in d.get("findings") or ()),
             timing=Timing(**d["timing"]) if d.get("timing") else None,
-        )
+        )._with_ocr_flag()
+
+    def _with_ocr_flag(self) -> "Report":
+        """The JSON has no key for it: a recorded scan is known by its NO_TEXT finding read by OCR."""
+        ocr = any(f.code == "NO_TEXT" and f.evidence == OCR_EVIDENCE for f in self.findings)
+        if self.metadata is None or not ocr:
+            return self
+        return replace(self, metadata=replace(self.metadata, ocr=True))
+
+
+def _metadata_json(md: Metadata) -> dict[str, Any]:
+    """The keys of spec/check-report.md, no more: notes and the OCR flag live in the text report and the
+    findings (every finding of a scan is located …（识别自扫描件）)."""
+    d = asdict(md)
+    d.pop("notes")
+    d.pop("ocr")
+    return d
 
 
 @dataclass(frozen=True)

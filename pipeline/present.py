@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .category import category_text
 from .model import SEVERITIES, SEVERITY_NAMES, Report
+from .read.ocr import MARK as OCR_MARK
 
 FIELD_NAMES = (
     ("title", "标题"), ("doc_number", "发文字号"), ("date", "成文日期"), ("issuer", "发文机关"),
@@ -25,10 +26,13 @@ def format_report(r: Report) -> str:
             value = value + (f"★{md.secrecy_period}" if md.secrecy_period else "")
         if key == "category_name":
             value = category_text(md) if md.category or md.category_candidates else value
-        lines.append(f"  {name}：{value if value else '（未识别）' if key in ('title', 'date', 'issuer') else '无'}")
+        mark = OCR_MARK if value and md.ocr and key != "category_name" else ""
+        lines.append(f"  {name}：{value if value else '（未识别）' if key in ('title', 'date', 'issuer') else '无'}{mark}")
     if md.application:
         for key, name in APP_NAMES:
             lines.append(f"  {name}：{getattr(md.application, key) or '（空）'}")
+    for note in md.notes:
+        lines.append(f"  说明：{note}")
     if r.timing and r.timing.kind:
         due = f"，应于 {r.timing.due} 前公开" if r.timing.due else ""
         lines.append(f"  时限类别：{TIMING_NAMES[r.timing.kind]}{due}")

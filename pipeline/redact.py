@@ -39,7 +39,7 @@ def redact_copy(original: Path, out: Path, view: PublicView, title: str | None =
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_beside(out).with_suffix(".docx")
     try:
-        if original.suffix.lower() == ".pdf":
+        if original.suffix.lower() in (".pdf", ".ofd"):  # no editable layout: the text, masked, in a .docx
             plain = tmp.with_suffix(".plain.docx")
             try:
                 _pdf_to_docx(original, plain, view)

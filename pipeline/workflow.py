@@ -117,8 +117,10 @@ def _check_unblock(item: Item, codes: frozenset[str], comment: str | None, title
     if hard:
         _refuse(f"{item.id} 含有{block_names(hard)}，不能审核通过，也永远不能公开。")
     if not (comment and comment.strip()):
-        _refuse(f"{item.id} 的文字无法提取（扫描件或乱码），审核通过前须人工核对原件：请用 --comment 写明人工核对结论。")
-    if not (title and summary):
+        _refuse(f"{item.id} 的文字无法提取（扫描件或乱码）或识别自扫描件，审核通过前须人工核对原件："
+                "请用 --comment 写明人工核对结论。")
+    ocr_read = bool(item.report.metadata and item.report.metadata.ocr and item.title)  # OCR gave the title
+    if not (title and summary) and not ocr_read:
         _refuse(f"{item.id} 是扫描件，公开的文书需要标题和内容摘要：请用 --title 和 --summary 写明"
                 "（或把录入的文字稿以“事项编号_文件名.docx”放入收件箱，作为新版本）。")
 

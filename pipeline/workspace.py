@@ -10,6 +10,7 @@ from typing import Any
 from .errors import UsageError
 from .model import DEFAULT_MASKS, Masks
 from .workdays import WorkCalendar, calendar_from
+from .read.libreoffice import ConvertSettings
 
 CONFIG_NAME = "gongkai.toml"
 
@@ -72,6 +73,10 @@ dir = "site"              # 网站输出目录：site/public 党外公开，site
 auto = false              # true：每次公开、办结、答复意见后自动重新生成网站
 feedback_form = true      # gongkai serve 时，预公开和已公开事项的页面上提供网上意见表
 rate_limit = 5            # 同一网络地址每小时最多提交几条网上意见
+
+[convert]                 # .doc/.wps/.rtf/.odt 经 LibreOffice 转为 .docx 后检查
+soffice = ""              # soffice 的位置，空表示在 PATH 中查找（Debian：apt-get install libreoffice-writer-nogui）
+timeout = 60              # 单个文件转换的时限（秒），超时即中止并说明原因
 """
 
 
@@ -112,6 +117,7 @@ class Settings:
     site_auto: bool = False
     site_feedback: bool = True
     site_rate_limit: int = 5
+    convert: ConvertSettings = ConvertSettings()
 
     @property
     def db(self) -> Path:
@@ -194,6 +200,7 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
         folders, checker, watch = d.get("folders", {}), d.get("checker", {}), d.get("watch", {})
         flow = d.get("workflow", {})
         site = d.get("site", {})
+        conv = d.get("convert", {})
         rules = str(checker.get("rules", "") or "")
         return Settings(
             root=root,
@@ -224,6 +231,8 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             site_auto=_flag(site.get("auto", False), "site.auto"),
             site_feedback=_flag(site.get("feedback_form", True), "site.feedback_form"),
             site_rate_limit=int(site.get("rate_limit", 5)),
+            convert=ConvertSettings(str(conv.get("soffice", "") or "") or None, str(conv.get("python", "") or "") or None,
+                                    float(conv.get("timeout", 60))),
         )
     except (TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"配置文件 {root / CONFIG_NAME} 的取值有误：{value_problem(d)}；"
@@ -263,3 +272,14 @@ def _masks(d: dict[str, Any]) -> Masks:
 
     return Masks(pair("mobile"), pair("id"), pair("bank"), int(d.get("name", DEFAULT_MASKS.name)),
                  str(d.get("char", DEFAULT_MASKS.char))[:1] or "*")
+
+
+def convert_settings_near(cwd: Path | None = None) -> ConvertSettings:
+    """`gongkai check` runs anywhere: the [convert] settings of the workspace around cwd, if there is one."""
+    root = find_root((cwd or Path.cwd()).resolve())
+    if root is None:
+        return ConvertSettings()
+    try:
+        return settings_from(root.resolve(), _read(root / CONFIG_NAME)).convert
+    except UsageError:
+        return ConvertSettings()

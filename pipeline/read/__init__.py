@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Draft
+from .libreoffice import CONVERTED_KINDS, to_docx
 from .limits import Limits
-from .sniff import is_ignorable, sha256_of, sniff
+from .sniff import OLE_MAGIC, is_ignorable, sha256_of, sniff
 
 __all__ = ["Limits", "read_draft", "is_ignorable", "sha256_of"]
 SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture: the pictures are the content
@@ -21,10 +22,41 @@ _RECENT_MAX = 4
 
 
 def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
-    """Read one file, bounded in time and memory: in the read worker process (worker.py)."""
+    """Read one file, bounded in time and memory: in the read worker process (worker.py). A legacy
+    word-processor file is first converted here, by this run's one LibreOffice (libreoffice.py, bounded by
+    its own timeout), and the .docx it makes is read in the worker like any other."""
     from .worker import read_bounded
 
-    return read_bounded(path, limits, sha256)
+    kind = _legacy_kind(path, limits)
+    if kind is None:
+        draft = read_bounded(path, limits, sha256)
+        if draft.scan_pages:  # scanned pages: OCR'd here when the [ocr] extra is installed
+            from .ocr import complete
+
+            draft = bounded(complete(draft, limits), limits)
+        return draft
+    try:
+        digest = sha256 or sha256_of(path)
+        converted = to_docx(path, digest, kind)
+    except OSError as e:
+        raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
+    return replace(read_bounded(converted, limits, digest), path=str(path), format=kind)
+
+
+LEGACY_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dotx")
+
+
+def _legacy_kind(path: Path, limits: Limits) -> str | None:
+    """The kind of a file LibreOffice must convert first, or None (the worker reads it, or says why not)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+        if path.suffix.lower() not in LEGACY_SUFFIXES and not head.startswith((OLE_MAGIC, b"{\\rtf")):
+            return None
+        kind = sniff(path, limits)
+    except (InputError, OSError):
+        return None
+    return kind if kind in CONVERTED_KINDS else None
 
 
 def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
@@ -46,15 +78,30 @@ def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
 
 
 def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
+    if kind in CONVERTED_KINDS:  # .doc/.wps/.rtf/.odt/.docm/.dotx: LibreOffice makes a plain .docx of it
+        return _read_docx(to_docx(path, digest, kind), kind, digest, limits, shown=path)
     if kind == "docx":
-        from .docx import read_docx_text
+        return _read_docx(path, kind, digest, limits, shown=path)
+    if kind == "ofd":
+        from .ofd import read_ofd
 
-        doc = read_docx_text(path, limits)
-        return Draft(str(path), "docx", digest, doc.blocks, None, doc.title, _docx_no_text(doc), doc.unchecked)
+        return read_ofd(path, digest, limits)
+    if kind == "image":
+        from .ocr import read_image
+
+        return read_image(path, digest, limits)
     from .pdf import read_pdf
 
     pdf = read_pdf(path, limits.max_pages)
-    return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason, pdf.unchecked)
+    return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason, pdf.unchecked,
+                 scan_pages=pdf.scans)  # OCR'd by read_draft, outside the worker
+
+
+def _read_docx(path: Path, kind: str, digest: str, limits: Limits, shown: Path) -> Draft:
+    from .docx import read_docx_text
+
+    doc = read_docx_text(path, limits)
+    return Draft(str(shown), kind, digest, doc.blocks, None, doc.title, _docx_no_text(doc), doc.unchecked)
 
 
 def bounded(draft: Draft, limits: Limits) -> Draft:

@@ -24,6 +24,7 @@ class PdfText:
     pages: int
     no_text_reason: str | None
     unchecked: tuple[Unchecked, ...] = ()
+    scans: tuple[int, ...] = ()  # text-less pages covered by pictures (scans): OCR'd if it can
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
         return _other_engine(pdf.stream, None, max_pages) or PdfText((), 0, NO_PAGES)
     state: dict = {}
     blocks, unread, extras, unmapped = _read_pages(pages, broken, state)
+    scans = tuple(state.get("scans", ()))  # not the pages that failed or ran out of time: never OCR'd
+    if set(scans) != set(unread):
+        scans = ()  # a damaged or overtime page besides the scans: the whole reason stands, nothing is OCR'd
     body, reason = textlayer.judge(blocks, unmapped)
     unchecked: list[Unchecked] = []
     extras += _doc_parts(pdf.doc, state, depth, unchecked, broken)
@@ -98,13 +102,15 @@ def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
         reason = None if xfa else (
             "PDF 是 XFA 动态表单，页面上只有占位文字（如 Please wait…），表单内容无法读取，无法检查")
         unread = []
+        scans = ()
     elif xfa:
         extras += [Block(text=t, location=f"XFA 表单第{i}行", kind="aside", part="xfa") for i, t in enumerate(xfa, 1)]
     if not body and reason is None:
         reason = "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
-    if reason:
-        return PdfText(tuple(extras), len(pages), reason, tuple(unchecked))
-    return PdfText(tuple(body + extras), len(pages), _unread_reason(unread) if unread else None, tuple(unchecked))
+    if reason:  # scanned pages of a PDF with no text at all are OCR'd; a garbled text layer is not
+        return PdfText(tuple(extras), len(pages), reason, tuple(unchecked), () if body else scans)
+    return PdfText(tuple(body + extras), len(pages), _unread_reason(unread) if unread else None, tuple(unchecked),
+                   scans)
 
 
 def _placeholder(body: list[Block]) -> bool:
@@ -207,6 +213,7 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
                 unmapped += bad
                 if not lines and _covered_by_images(page, images):
                     unread.append(number)
+                    state.setdefault("scans", []).append(number)
                 extras.extend(pdf_parts.annotation_blocks(page, number, state))
         except (*broken, budget.PageOvertime):
             unread.append(number)  # one damaged page: the rest of the file is still read

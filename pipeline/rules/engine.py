@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
-from ..model import DEFAULT_MASKS, ECHO_PARTS, HIDDEN_PARTS, PARTS, Block, Draft, Finding, Masks, Metadata
+from ..model import DEFAULT_MASKS, ECHO_PARTS, HIDDEN_PARTS, OCR_EVIDENCE, PARTS, Block, Draft, Finding, Masks, Metadata
 from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
 
@@ -39,6 +39,16 @@ def check_no_text(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
         return []
     where = f"共{draft.pages}页" if draft.pages else "全文"
     return [finding(rules, "NO_TEXT", draft.no_text_reason, "（无可提取的文字）", where)]
+
+
+def check_ocr(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
+    """Text recognised from a scan is checked in full, and the draft stays NO_TEXT: published only after a
+    recorded manual check of the original (OCR misreads, and cannot see seals or handwriting)."""
+    if not draft.ocr_pages:
+        return []
+    where = "图片" if draft.format == "image" else f"PDF 第{'、'.join(map(str, draft.ocr_pages))}页"
+    detail = f"{where}没有文字层，文字为识别自扫描件（OCR），可能有误"
+    return [finding(rules, "NO_TEXT", detail, OCR_EVIDENCE, f"{where}（识别自扫描件）")]
 
 
 def check_secret(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
@@ -473,6 +483,6 @@ def check_scope(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
 
 
 CHECKS: tuple[Callable[[Draft, Metadata, Rules], list[Finding]], ...] = (
-    check_no_text, check_unchecked, check_secret, check_not_public, check_pii, check_obligations,
+    check_no_text, check_ocr, check_unchecked, check_secret, check_not_public, check_pii, check_obligations,
     check_missing_fields, check_scope, check_garbles, check_bad_dates, check_docno, check_hidden_parts,
 )

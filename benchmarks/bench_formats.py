@@ -1,0 +1,176 @@
+"""Benchmarks of the format intake (run by `python benchmarks/bench.py --formats`):
+
+- convert_speedup: 20 .doc files through one long-lived LibreOffice (started, used, stopped) against a
+  fresh `soffice --convert-to` per file (target ≥ 3);
+- doc_check_ratio: `check` of 20 .doc files against the floor "convert with the same LibreOffice, then
+  check the .docx" (target ≤ 1.3);
+- ocr_ratio: checking scanned pages against rapidocr alone on the same pictures (target ≤ 1.2);
+  ocr_page_s_<dpi>: one scanned A4 page checked end to end at 150/200/300 dpi (target ≤ 3 s);
+  ocr_runs_on_text_pdfs: OCR runs while checking PDFs that have text (must be 0).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def make_docs(docx: list[Path], folder: Path) -> list[Path]:
+    """The .docx drafts saved as Word 97 .doc by one soffice call (the inputs, not what is measured)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="gongkai-bench-lo-"))
+    try:
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
+                        "doc:MS Word 97", "--outdir", str(folder), *map(str, docx)], check=True,
+                       capture_output=True, timeout=600)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return sorted(folder.glob("*.doc"))
+
+
+def measure_convert(docs: list[Path], out: Path, rounds: int) -> dict:
+    from pipeline.read.libreoffice import ConvertSettings, OneShotConverter, UnoConverter, find_soffice, find_uno_python
+
+    soffice = find_soffice(ConvertSettings())
+    python = find_uno_python(soffice, ConvertSettings())
+    assert python, "python3-uno is needed for the long-lived converter"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def long_lived() -> None:
+        conv = UnoConverter(soffice, python, 60)
+        try:
+            for d in docs:
+                conv.convert(d, out / f"{d.stem}.docx", "doc")
+        finally:
+            conv.stop()
+
+    def fresh() -> None:
+        conv = OneShotConverter(soffice, 60)
+        for d in docs:
+            conv.convert(d, out / f"{d.stem}.docx", "doc")
+
+    uno = one = float("inf")
+    for _ in range(rounds):
+        uno = min(uno, _timed(long_lived))
+        one = min(one, _timed(fresh))
+    return {"convert_uno_s": uno, "convert_fresh_soffice_s": one, "convert_speedup": one / uno}
+
+
+def measure_doc_check(docs: list[Path], out: Path, rounds: int) -> dict:
+    from pipeline.check import check_file
+    from pipeline.read import _RECENT, libreoffice
+    from pipeline.rules import load_rules
+
+    rules = load_rules()
+    out.mkdir(parents=True, exist_ok=True)
+    check = floor = float("inf")
+    for _ in range(rounds):
+        with libreoffice.session():
+            conv = libreoffice._current().get()
+            conv.convert(docs[0], out / "warm.docx", "doc")  # LibreOffice started before either side is timed
+
+            def ours() -> None:
+                _RECENT.clear()
+                for d in docs:
+                    check_file(d, rules)
+
+            def floor_run(conv=conv) -> None:
+                _RECENT.clear()
+                for d in docs:
+                    target = out / f"{d.stem}.docx"
+                    conv.convert(d, target, "doc")
+                    check_file(target, rules)
+
+            floor = min(floor, _timed(floor_run))
+            check = min(check, _timed(ours))
+    return {"doc_check_s": check, "doc_check_floor_s": floor, "doc_check_ratio": check / floor}
+
+
+def scanned_pages(pdfs: list[Path], folder: Path, dpi: int) -> list[Path]:
+    """Page 1 of each text PDF rasterised (pdftoppm) and wrapped as a picture-only PDF, as a copier scans."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for pdf in pdfs:
+        stem = folder / f"{pdf.stem}_{dpi}"
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
+                        str(pdf), str(stem)], check=True, capture_output=True, timeout=120)
+        with Image.open(f"{stem}.png") as im:
+            im.save(f"{stem}.pdf", "PDF", resolution=float(dpi))
+        out.append(Path(f"{stem}.pdf"))
+    return out
+
+
+def measure_ocr(pdfs: list[Path], folder: Path, rounds: int) -> dict:
+    import numpy as np
+
+    from pipeline.check import check_file
+    from pipeline.read import _RECENT, ocr
+    from pipeline.read.ocr import render_pdf_pages
+    from pipeline.rules import load_rules
+
+    rules = load_rules()
+    scans = scanned_pages(pdfs[:5], folder / "200", 200)
+    pictures = [render_pdf_pages(s, [1])[1] for s in scans]
+    engine = ocr.engine()
+    engine(np.asarray(pictures[0]))  # models loaded before timing
+
+    def alone() -> None:
+        for p in pictures:
+            engine(np.asarray(p), return_word_box=True)
+
+    def ours() -> None:
+        _RECENT.clear()
+        ocr._PAGES.clear()
+        for s in scans:
+            check_file(s, rules)
+
+    base = full = float("inf")
+    for _ in range(rounds):
+        base = min(base, _timed(alone))
+        full = min(full, _timed(ours))
+    r = {"ocr_rapidocr_alone_s": base, "ocr_check_s": full, "ocr_ratio": full / base}
+    for dpi in (150, 200, 300):
+        page = scanned_pages(pdfs[:1], folder / f"one{dpi}", dpi)[0]
+        best = float("inf")
+        for _ in range(rounds):
+            _RECENT.clear()
+            ocr._PAGES.clear()
+            best = min(best, _timed(lambda page=page: check_file(page, rules)))
+        r[f"ocr_page_s_{dpi}"] = best
+    calls = {"n": 0}
+    real = ocr.recognise
+
+    def counting(image):
+        calls["n"] += 1
+        return real(image)
+
+    ocr.recognise = counting  # count, do not change: every text PDF must be read without OCR
+    try:
+        _RECENT.clear()
+        for p in pdfs:
+            check_file(p, rules)
+    finally:
+        ocr.recognise = real
+    r["ocr_runs_on_text_pdfs"] = calls["n"]
+    return r
+
+
+def measure_formats(drafts: list[Path], base: Path, rounds: int = 2) -> dict:
+    docx = [d for d in drafts if d.suffix == ".docx"][:20]
+    pdfs = [d for d in drafts if d.suffix == ".pdf"][:10]
+    docs = make_docs(docx, base / "docs")
+    r: dict = {"doc_files": len(docs)}
+    r.update(measure_convert(docs, base / "converted", rounds))
+    r.update(measure_doc_check(docs, base / "floor", rounds))
+    r.update(measure_ocr(pdfs, base / "scans", rounds))
+    return r
