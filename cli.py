@@ -184,6 +184,7 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool, raw: bool) -> None
     with session(ctx) as s:
         shown = show_item(s, item_id, raw)
         today = s.ledger.clock.today()
+        inbox = s.settings.inbox
     item = shown.item
     if as_json:
         d = item_json(item, is_overdue(item, today), events=True)
@@ -195,6 +196,10 @@ def show_cmd(ctx: click.Context, item_id: str, as_json: bool, raw: bool) -> None
     else:
         click.echo(item_detail(item, STATUS_NAMES, is_overdue(item, today), shown.feedback, shown.period, today,
                                shown.signed_forms))
+        if item.status == "returned":
+            from pipeline.present import resubmit_hint
+
+            click.echo(resubmit_hint(item, inbox))
 
 
 @cli.command("review", help="记录审核结论（局或区党务公开领导小组），并重新生成审批表。")
@@ -216,7 +221,12 @@ def review_cmd(ctx: click.Context, item_id: str, approve: bool, by: str, level: 
     with session(ctx) as s:
         item = review(s, item_id, approve, by, level, comment, when_of(s, date_text), category,
                       title=title, summary=summary)
+        inbox = s.settings.inbox
     echo_state(item, "审核结论" + ("和内容类别" if category is not None else "") + "已记录，审批表已更新。")
+    if item.status == "returned":
+        from pipeline.present import resubmit_hint
+
+        click.echo(resubmit_hint(item, inbox))
 
 
 @cli.command("predisclose", help="预公开（公示）一个已审核通过的事项，生成预公开公示。")

@@ -24,7 +24,7 @@ from .redact import redact_copy
 from .render import cn_date, find_template, render_docx
 from .rules import Rules
 from .scope import scope_of
-from .workflow import SCOPE_NAMES, facts, manual_text, predisclose_period, publication
+from .workflow import SCOPE_NAMES, facts, is_correction, manual_text, predisclose_period, publication
 from .workspace import Settings
 
 FORM_NAME = "党务公开审批表"
@@ -285,7 +285,7 @@ def write_predisclosure(settings: Settings, ledger: Ledger, item: Item) -> Path:
 def write_notice(settings: Settings, ledger: Ledger, item: Item, scope: str) -> Path:
     """The 党务公开公告 of one publication; dated with the publication date the ledger recorded."""
     fs = facts(ledger, item)
-    title = _need_title(item, fs, "党务公开公告")
+    title = _need_title(item, fs, "党务公开公告") + ("（更正）" if is_correction(ledger, item) else "")
     pub = publication(fs, scope)
     published = ((pub or {}).get("date") or ledger.clock.today().isoformat())[:10]
     sc = scope_of(item.report, view(settings).rules)

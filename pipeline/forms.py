@@ -68,6 +68,7 @@ def _ocr(value: str | None, md) -> str | None:
 
 def approval_context(settings: Settings, ledger: Ledger, item: Item, view: PublicView) -> dict:
     from .documents import form_of, period_of, public_title, timing_of
+    from .workflow import is_correction
 
     md = item.report.metadata
     fs = facts(ledger, item)
@@ -83,7 +84,7 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
         verdict += f"；公开稿复查未通过：{copy.note}"
     ctx = {
         "org": settings.org, "item_id": item.id,
-        "title": _ocr(public_title(item, fs), md) or "（未识别标题）",
+        "title": (_ocr(public_title(item, fs), md) or "（未识别标题）") + ("（更正）" if is_correction(ledger, item) else ""),
         "doc_number": _ocr(md.doc_number if md else None, md) or "无",
         "category_name": category_text(md),
         "issuer": _ocr(md.issuer if md else None, md) or "（未识别）",

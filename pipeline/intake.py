@@ -200,6 +200,8 @@ def _record(settings: Settings, ledger: Ledger, path: Path, name: str, report: R
     kind = "recorded" if rec.new_item else "version"
     title = md.title if md else None
     msg = f"{rec.item_id} 第{rec.version}版 {title or ''}".strip()
+    if rec.correction:
+        msg += "（更正已公开的事项：须重新审核，审核通过后公开更正）"
     log.debug("登记 %s → %s（%s）原件已归档到 %s", name, rec.item_id, rec.status, final.relative_to(settings.root))
     return Outcome(name, kind, rec.item_id, rec.status, msg, report, problem)
 

@@ -76,6 +76,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 OPEN_STATES = ("received", "returned", "blocked")
+IN_REVIEW_STATES = ("approved", "predisclosed")  # a revised draft restarts the review
+PUBLISHED_STATES = ("disclosed_inside", "disclosed", "closed")  # a revised draft is a 更正 with its own review
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Recorded:
     version: int
     new_item: bool
     status: str
+    correction: bool = False  # a 更正 of an item already published
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,9 @@ class Ledger:
         with self.tx() as db:
             if db.execute("SELECT 1 FROM versions WHERE sha256 = ?", (report.sha256,)).fetchone():
                 raise WorkflowError("这份文稿已经登记过（内容完全相同）。", "DUPLICATE")
-            prior = self._named_item(for_item) or self._item_to_correct(title, docno)
+            prior = self._named_item(for_item) or self._item_to_correct(title, docno, OPEN_STATES) \
+                or self._item_to_correct(title, docno, IN_REVIEW_STATES + PUBLISHED_STATES)
+            correction = prior is not None and prior["status"] in PUBLISHED_STATES
             payload = json.dumps(report.to_json(), ensure_ascii=False)
             if prior is None:
                 item_id = self._new_id(int(at[:4]))  # the year of registration
@@ -192,9 +197,15 @@ class Ledger:
                            (status, title, docno, due, at, squeeze(title) if title else None, item_id))
             db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
                        (item_id, version, report.sha256, file, archived, payload, at, summary))
-            action = "登记" if version == 1 else f"收到修改稿（第{version}版）"
-            self._event(item_id, actor, action, old, status, file, {"kind": "version", "version": version, "date": at})
-        return Recorded(item_id, version, prior is None, status)
+            if version == 1:
+                action = "登记"
+            elif correction:
+                action = f"收到更正稿（第{version}版，更正已公开的第{version - 1}版，须重新审核后公开）"
+            else:
+                action = f"收到修改稿（第{version}版）"
+            self._event(item_id, actor, action, old, status, file,
+                        {"kind": "version", "version": version, "date": at, **({"correction": True} if correction else {})})
+        return Recorded(item_id, version, prior is None, status, correction)
 
     def _named_item(self, item_id: str | None) -> sqlite3.Row | None:
         """An open item a file names itself a version of (GK-2026-0012_录入稿.docx: the typed transcript
@@ -205,13 +216,13 @@ class Ledger:
         return self.db.execute(f"SELECT * FROM items WHERE id = ? AND status IN ({marks})",
                                (item_id.upper(), *OPEN_STATES)).fetchone()
 
-    def _item_to_correct(self, title: str | None, docno: str | None) -> sqlite3.Row | None:
-        """An open item the new draft is a corrected version of: same 发文字号, else same title (unless
-        both carry a 发文字号 and they differ: then they are two documents)."""
-        marks = ",".join("?" * len(OPEN_STATES))
+    def _item_to_correct(self, title: str | None, docno: str | None, states: tuple[str, ...]) -> sqlite3.Row | None:
+        """An item in one of `states` the new draft is a corrected version of: same 发文字号, else same title
+        (unless both carry a 发文字号 and they differ: then they are two documents)."""
+        marks = ",".join("?" * len(states))
         if docno:
             hit = self.db.execute(f"SELECT * FROM items WHERE doc_number = ? AND status IN ({marks})"
-                                  " ORDER BY created DESC LIMIT 1", (docno, *OPEN_STATES)).fetchone()
+                                  " ORDER BY created DESC LIMIT 1", (docno, *states)).fetchone()
             if hit:
                 return hit
         if not title or not squeeze(title):
@@ -219,7 +230,7 @@ class Ledger:
         return self.db.execute(
             f"SELECT * FROM items WHERE title_key = ? AND status IN ({marks})"
             " AND (? IS NULL OR doc_number IS NULL OR doc_number = ?) ORDER BY created DESC LIMIT 1",
-            (squeeze(title), *OPEN_STATES, docno, docno)).fetchone()
+            (squeeze(title), *states, docno, docno)).fetchone()
 
     def _new_id(self, year: int) -> str:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE year = ?", (year,)).fetchone()[0]

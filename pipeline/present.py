@@ -158,3 +158,12 @@ def feedback_rows(records) -> str:
         rows.append([f.id, f.number or "—", (f.received or "—")[:10], f.channel or "—", f.item_id or "未关联",
                      "已答复" if f.answer else "未答复", f.content[:40].replace("\n", " ")])
     return table(rows, [9, 12, 11, 14, 13, 7, 42])
+
+
+def resubmit_hint(item, inbox) -> str:
+    """What a returned (退回) item's liaison does next."""
+    md = item.report.metadata
+    same = "、".join(x for x in ((f"发文字号 {md.doc_number}" if md and md.doc_number else ""),
+                                (f"标题《{item.title}》" if item.title else "")) if x) or "同一标题"
+    return (f"退回修改：请按审核意见修改后，把修改稿（保持{same}）放入收件箱 {inbox}，"
+            f"程序会自动登记为 {item.id} 的新版本并重新进入审核，无需重新登记。")

@@ -33,6 +33,12 @@ def facts(ledger: Ledger, item: Item) -> list[dict]:
     return fs[starts[-1] + 1:] if starts else fs
 
 
+def is_correction(ledger: Ledger, item: Item) -> bool:
+    """The current version is a 更正 of an item already published."""
+    versions = [d for d in ledger.event_data(item.id) if d.get("kind") == "version"]
+    return bool(versions and versions[-1].get("correction"))
+
+
 def last_review(fs: list[dict], level: str) -> dict | None:
     reviews = [f for f in fs if f.get("kind") == "review" and f.get("level") == level]
     return reviews[-1] if reviews else None

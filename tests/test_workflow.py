@@ -529,3 +529,41 @@ def test_withdrawn_district_approval_of_an_earlier_version_does_not_count(ws, tm
     assert (outcome.kind, outcome.item_id) == ("version", item)
     approve(settings, item, day=date(2026, 11, 30))  # the revised draft came in on NOW's day
     refused(settings, "api", item, lambda s: api.publish(s, item, "inside", "章晓鸣"), [])
+
+
+# ------------------------------------------------------------------------------------------------ corrections, returns
+def test_a_corrected_draft_of_a_published_item_is_a_correction_with_its_own_review(ws) -> None:
+    settings, ids = ws
+    item = ids["plain"]
+    approve(settings, item)
+    publish(settings, item, "inside")
+    assert status_of(settings.root, item) == "disclosed_inside"
+
+    draft(settings.inbox / "更正稿.docx", "plain", body=["为加强机关食堂管理，现通知如下。", "一、就餐人员须刷卡就餐，访客须登记。"])
+    (outcome,) = do(settings, api.run_ingest)
+    assert (outcome.kind, outcome.item_id) == ("version", item)  # never a silent new item
+    assert "更正已公开的事项" in outcome.message
+    assert status_of(settings.root, item) == "received"  # its own review
+    assert db_rows(settings.root, "SELECT COUNT(*) FROM items") == [(len(KINDS),)]
+    action = db_rows(settings.root, "SELECT action FROM events WHERE item_id=? ORDER BY id DESC LIMIT 1", (item,))[0][0]
+    assert action == "收到更正稿（第2版，更正已公开的第1版，须重新审核后公开）"
+    assert "（更正）" in docx_text(one(item_dir(settings.root, item), "*审批表*.docx"))
+    refused(settings, "api", item, lambda s: api.publish(s, item, "inside", "章晓鸣"), [])  # not yet reviewed
+    assert approve(settings, item, day=date(2026, 11, 30)).status == "approved"
+    assert publish(settings, item, "inside").status == "disclosed_inside"
+    assert "（更正）" in docx_text(one(item_dir(settings.root, item), "*公告（党内）*.docx"))
+
+
+def test_a_returned_item_tells_the_liaison_how_to_resubmit(ws) -> None:
+    settings, ids = ws
+    item = ids["plain"]
+    cli = WsCli(settings.root, NOW)
+    r = cli("review", item, "--reject", "--by", REVIEWER, "--comment", "请补充就餐时间")
+    assert r.exit_code == 0, r.output
+    assert "放入收件箱" in r.stdout and str(settings.inbox) in r.stdout and "青科党〔2023〕30号" in r.stdout
+    assert "新版本" in r.stdout
+    assert "放入收件箱" in cli("show", item).stdout
+    draft(settings.inbox / "修改稿.docx", "plain", body=["为加强机关食堂管理，现通知如下。", "一、就餐时间为十一点半至十三点。"])
+    (outcome,) = do(settings, api.run_ingest)
+    assert (outcome.kind, outcome.item_id) == ("version", item)
+    assert status_of(settings.root, item) == "received"
