@@ -313,13 +313,14 @@ def _channels(settings: Settings) -> str:
 
 def write_response(settings: Settings, ledger: Ledger, item: Item, fb: FeedbackRecord) -> Path:
     answers = ledger.answers(fb.id)
-    round_note = ""
+    notes = [f"登记表编号 {fb.number}"] if fb.number else []
     if len(answers) > 1:
         prev = answers[-2]
-        round_note = (f"第{len(answers)}次答复（取代{cn_date(prev.get('date'))}{prev.get('by', '')}的"
-                      f"第{len(answers) - 1}次答复）")
+        notes.append(f"第{len(answers)}次答复（取代{cn_date(prev.get('date'))}{prev.get('by', '')}的"
+                     f"第{len(answers) - 1}次答复）")
+    round_note = "；".join(notes)
     ctx = {
-        "org": settings.org, "feedback_id": fb.id + (f"（登记表编号 {fb.number}）" if fb.number else ""),
+        "org": settings.org, "feedback_id": fb.id,
         "round_note": round_note, "item_id": item.id, "item_title": public_title(item, facts(ledger, item)) or "",
         "person": fb.person or "匿名", "received": cn_date(fb.received), "channel": fb.channel or "",
         "content": fb.content, "answer": fb.answer or "", "answered_by": fb.answered_by or "",

@@ -88,7 +88,7 @@ def inspect(settings: Settings, ledger: Ledger, month: Month) -> Inspection:
         answered = answered_on(ledger, f)
         if answered is not None and answered <= day:
             continue
-        opinions.append({"id": f.id + (f"（{f.number}）" if f.number else ""), "content": f.content[:60],
+        opinions.append({"id": f.id, "number": f.number or "—", "content": f.content[:60],
                          "item": f.item_id or "未关联", "days": str(cal.count(got, day)) if got else "—",
                          "who": settings.leadership.liaison or "联络员"})
     overdue.sort(key=lambda r: r["due"])

@@ -71,7 +71,7 @@ _EMPTY_ROWS: dict[str, dict[str, dict[str, str]]] = {
         "overdue": {"id": "—", "title": "无", "due": "—", "days": "—", "who": "—"},
         "due_soon": {"id": "—", "title": "无", "due": "—", "days": "—", "who": "—"},
         "periods": {"id": "—", "title": "无", "period": "—", "state": "—", "who": "—"},
-        "opinions": {"id": "—", "content": "无", "item": "—", "days": "—", "who": "—"},
+        "opinions": {"id": "—", "number": "—", "content": "无", "item": "—", "days": "—", "who": "—"},
     },
     "党务公开目录": {"rows": {"n": "—", "title": "本年度无已公开事项", "category": "—", "scope": "—", "form": "—",
                            "date": "—"}},

@@ -87,7 +87,7 @@ def contexts() -> dict[str, dict]:
                  "due_soon": [{"id": "GK-2023-0013", "title": "第13项", "due": "2023-12-05", "days": "3", "who": "章晓鸣"}],
                  "periods": [{"id": "GK-2023-0014", "title": "第14项", "period": "2023-11-20 至 2023-11-27",
                               "state": "已期满，待正式公开", "who": "章晓鸣"}],
-                 "opinions": [{"id": "YJ-0003", "content": "建议写明任职时间。", "item": "GK-2023-0012", "days": "5",
+                 "opinions": [{"id": "YJ-0003", "number": "YJ2023-003", "content": "建议写明任职时间。", "item": "GK-2023-0012", "days": "5",
                                "who": "章晓鸣"}],
                  "generated": base["generated"]},
         "党务公开目录": {"org": ORG, "year": "2023", "total": 2, "inside": 2, "outside": 1, "generated": base["generated"],

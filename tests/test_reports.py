@@ -102,7 +102,7 @@ def test_the_monthly_inspection(year) -> None:
     # F is due 10-10 (a Saturday worked): 3 working days after 09-30 (10-08, 10-09, 10-10)
     assert due_soon[1:] == [[ids["F"], "关于开展国庆节前廉政提醒的通知", "2026-10-10", "3", "章晓鸣"]]
     assert periods[1:] == [["—", "无", "—", "—", "—"]]
-    assert opinions[1:] == [["YJ-0004（YJ2026-004）", "食堂晚餐供应时间偏短。", ids["E"], "11", "章晓鸣"]]
+    assert opinions[1:] == [["YJ-0004", "YJ2026-004", "食堂晚餐供应时间偏短。", ids["E"], "11", "章晓鸣"]]
     body = text(path)
     assert "截至2026年9月30日" in body and "待审核、待签字1项，逾期未公开3项，10个工作日内到期1项" in body
 

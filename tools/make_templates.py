@@ -553,20 +553,20 @@ def monthly_inspection() -> DocumentObject:
                "项，10个工作日内到期", "{{ n_due_soon }}", "项，预公开期满或即将期满", "{{ n_periods }}",
                "项，意见建议未答复", "{{ n_opinions }}", "件。具体如下："])
     para(doc, "一、待审核、待签字事项", "Heading 1")
-    _list_table(doc, "waiting", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("环节", "step", 24),
-                                       ("已等待（工作日）", "days", 20), ("责任人", "who", 26)))
+    _list_table(doc, "waiting", "r", (("事项编号", "id", 34), ("公开事项", "title", 50), ("环节", "step", 28),
+                                       ("已等待（工作日）", "days", 20), ("责任人", "who", 22)))
     para(doc, "二、逾期未公开事项", "Heading 1")
-    _list_table(doc, "overdue", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("应公开日期", "due", 24),
-                                       ("逾期（工作日）", "days", 20), ("责任人", "who", 26)))
+    _list_table(doc, "overdue", "r", (("事项编号", "id", 34), ("公开事项", "title", 50), ("应公开日期", "due", 28),
+                                       ("逾期（工作日）", "days", 20), ("责任人", "who", 22)))
     para(doc, "三、10个工作日内到期事项", "Heading 1")
-    _list_table(doc, "due_soon", "r", (("事项编号", "id", 30), ("公开事项", "title", 56), ("应公开日期", "due", 24),
-                                        ("剩余（工作日）", "days", 20), ("责任人", "who", 26)))
+    _list_table(doc, "due_soon", "r", (("事项编号", "id", 34), ("公开事项", "title", 50), ("应公开日期", "due", 28),
+                                        ("剩余（工作日）", "days", 20), ("责任人", "who", 22)))
     para(doc, "四、预公开（公示）期满事项", "Heading 1")
-    _list_table(doc, "periods", "r", (("事项编号", "id", 30), ("公开事项", "title", 50), ("公示期", "period", 36),
-                                       ("情况", "state", 14), ("责任人", "who", 26)))
+    _list_table(doc, "periods", "r", (("事项编号", "id", 34), ("公开事项", "title", 44), ("公示期", "period", 34),
+                                       ("情况", "state", 22), ("责任人", "who", 22)))
     para(doc, "五、未答复的意见建议", "Heading 1")
-    _list_table(doc, "opinions", "r", (("意见编号", "id", 30), ("意见内容", "content", 50), ("所涉事项", "item", 30),
-                                        ("已等待（工作日）", "days", 20), ("责任人", "who", 26)))
+    _list_table(doc, "opinions", "r", (("意见编号", "id", 20), ("登记表编号", "number", 26), ("意见内容", "content", 38),
+                                        ("所涉事项", "item", 34), ("已等待（工作日）", "days", 18), ("责任人", "who", 20)))
     para(doc, "六、督办要求", "Heading 1")
     para(doc, "请各责任人对上述事项逐项办理：待审核、待签字事项请尽快审核签字；逾期事项请说明原因并立即公开；"
               "即将到期事项请按期公开；公示期满的事项请及时正式公开；意见建议请在5个工作日内答复。"
@@ -581,8 +581,8 @@ def annual_catalogue() -> DocumentObject:
     para(doc, ["{{ org }}", "{{ year }}", "年度党务公开目录"], "Title")
     para(doc, ["本目录收录", "{{ year }}", "年度已公开的党务公开事项", "{{ total }}", "项（党内公开",
                "{{ inside }}", "项，党外公开", "{{ outside }}", "项），按公开内容类别排列。"])
-    _list_table(doc, "rows", "r", (("序号", "n", 10), ("公开事项", "title", 52), ("内容类别", "category", 28),
-                                    ("公开范围", "scope", 20), ("公开形式", "form", 24), ("公开时间", "date", 22)))
+    _list_table(doc, "rows", "r", (("序号", "n", 10), ("公开事项", "title", 46), ("内容类别", "category", 26),
+                                    ("公开范围", "scope", 20), ("公开形式", "form", 22), ("公开时间", "date", 32)))
     signature(doc, "{{ org }}", "{{ generated }}")
     return doc
 
