@@ -68,11 +68,12 @@ def _is_body(block: Block) -> bool:
     return getattr(block, "part", "body") == "body"
 
 
-def category_text(md: Metadata | None) -> str:
-    """The category as the form and the terminal show it: 第3类 组织建设, or 类别待定 with the candidates."""
+def category_text(md: Metadata | None, short: bool = False) -> str:
+    """The category as the form and the terminal show it: 第3类 组织建设, or 类别待定 with the candidates
+    (`short`, for the form's narrow cell: their numbers only)."""
     if md is not None and md.category:
         return f"第{md.category}类 {md.category_name}"
     if md is not None and md.category_candidates:
-        names = "或".join(f"第{c.code}类 {c.name}" for c in md.category_candidates)
+        names = "或".join(f"第{c.code}类" + ("" if short else f" {c.name}") for c in md.category_candidates)
         return f"类别待定（可能是{names}，请审核人设定）"
     return "类别待定"

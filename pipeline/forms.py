@@ -76,8 +76,13 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
     d_op, d_by, d_date = decision_lines(fs, "district")
     rows = [_finding_row(view.finding(f)) for f in item.report.findings]
     district = "ESCALATE" in item.report.codes or bool(d_op)
-    room = FIRST_PAGE_FINDINGS - 2 * district  # the second review box takes two findings' room
+    # the second review box takes the findings' room: with it, every finding goes to the continuation
+    # sheet and page 1 points there (rendered in LibreOffice, one finding still pushed the district box over)
+    room = 0 if district else FIRST_PAGE_FINDINGS
     first, more = rows[:room], rows[room:]
+    if more and not first:
+        first = [{"severity": "—", "message": f"共{len(more)}项，见附页“检查发现的问题（续）”", "evidence": "—",
+                  "location": "—"}]
     copy = ledger.artifact(item.id, item.version, "redacted")
     verdict = item.report.verdict
     if copy is not None and copy.status != "ok":
@@ -86,7 +91,7 @@ def approval_context(settings: Settings, ledger: Ledger, item: Item, view: Publi
         "org": settings.org, "item_id": item.id,
         "title": (_ocr(public_title(item, fs), md) or "（未识别标题）") + ("（更正）" if is_correction(ledger, item) else ""),
         "doc_number": _ocr(md.doc_number if md else None, md) or "无",
-        "category_name": category_text(md),
+        "category_name": category_text(md, short=True),
         "issuer": _ocr(md.issuer if md else None, md) or "（未识别）",
         "date": _ocr(cn_date(md.date if md else None), md) or "（未标注）",
         "summary": _ocr(form_summary(item, ledger, fs, view), md),

@@ -363,7 +363,7 @@ def approval_form() -> DocumentObject:
     _findings_table(doc, "findings")
 
     gap(doc)
-    rw = (30, 126)
+    rw = (36, 120)  # a label of three lines, not four: two review boxes must stay on the form's one page
     rt = table(doc, rw)
     _review_row(rt, rw, "局党务公开领导小组（局党组）审核意见", "bureau")
     tag_row(rt, "{%tr if need_district %}", rw)
@@ -397,7 +397,7 @@ def _findings_table(doc: DocumentObject, var: str) -> None:
 
 def _review_row(t: Table, widths: Sequence[float], label: str, who: str) -> None:
     r = row(t, [(label, "表格标签"), ("{{ %s_opinion }}" % who, "表格文字")], widths=widths,
-            height=22, top=True)
+            height=19, top=True)  # room to write by hand; two boxes and one finding still fit one page
     _tr_flag(r, "w:cantSplit")
     box = r.cells[1]
     box.paragraphs[0].paragraph_format.first_line_indent = Pt(28)
