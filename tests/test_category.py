@@ -129,8 +129,7 @@ def form_text(root: Path, item_id: str) -> str:
 def test_the_approval_form_says_category_undecided(undecided_item):
     root, item_id, _ = undecided_item
     text = form_text(root, item_id)
-    assert "类别待定" in text
-    assert "第2类 思想建设" in text and "第4类 作风建设" in text
+    assert "类别待定（可能是第2类或第4类，请审核人设定）" in text  # the form's narrow cell: numbers only
 
 
 def test_the_reviewer_sets_the_category(undecided_item):
