@@ -6,7 +6,6 @@ render.py (safe, atomic). Every document written is recorded in the ledger (kind
 sha256, path, time); the re-checked 公开稿 with the outcome of its re-check."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from .ledger import FeedbackRecord, Ledger
 from .model import DEFAULT_MASKS, Item, Masks
 from .present import TIMING_NAMES
 from .public import PII_CODES, PublicView, view
+from .read import sha256_of
 from .read.libreoffice import readable_copy
 from .redact import redact_copy
 from .render import cn_date, find_template, render_docx
@@ -111,14 +111,6 @@ class JobResult:
     removed: tuple[str, ...] = field(default=())
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def run_job(job: RenderJob, rules: Rules) -> JobResult:
     if job.kind == "redacted":
         assert job.original is not None
@@ -126,13 +118,13 @@ def run_job(job: RenderJob, rules: Rules) -> JobResult:
             from .scan_redact import redact_scan
 
             redact_scan(job.original, job.out, rules)
-            return JobResult(job.out, sha256_file(job.out), removed=("扫描件：个人信息在页面图片中涂黑，不含文字层",))
+            return JobResult(job.out, sha256_of(job.out), removed=("扫描件：个人信息在页面图片中涂黑，不含文字层",))
         copy = redact_copy(job.original, job.out, PublicView(rules, job.masks), job.title)
         if not copy.passed:  # nothing that failed its re-check stays in outbox/
             job.out.unlink(missing_ok=True)
             return JobResult(job.out, None, "failed", "；".join(copy.problems), copy.removed)
-        return JobResult(job.out, sha256_file(job.out), removed=copy.removed)
-    return JobResult(render_job(job), sha256_file(job.out))
+        return JobResult(job.out, sha256_of(job.out), removed=copy.removed)
+    return JobResult(render_job(job), sha256_of(job.out))
 
 
 def render_job(job: RenderJob) -> Path:
@@ -198,7 +190,7 @@ def write_report_json(settings: Settings, ledger: Ledger, item: Item, rules: Rul
     tmp = temp_beside(out)
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out)
-    ledger.add_artifact(item.id, item.version, "report", str(out.relative_to(settings.root)), sha256_file(out))
+    ledger.add_artifact(item.id, item.version, "report", str(out.relative_to(settings.root)), sha256_of(out))
     return out
 
 

@@ -13,7 +13,8 @@ from ..rules import Rules
 from ..workflow import SCOPE_NAMES, STATUS_NAMES, facts
 from ..workspace import Settings
 from . import view
-from .content import Converter, sha_of, text_of
+from ..read import sha256_of
+from .content import Converter, text_of
 
 COLUMNS = ("public", "inside")
 COLUMN_NAMES = {"public": "党外公开", "inside": "党内公开"}
@@ -104,7 +105,7 @@ def collect(settings: Settings, ledger: Ledger, rules: Rules, converter: Convert
         for column, when in columns_of(item, fs, rules).items():
             src = view.public_copy(settings, ledger, item) if column == "public" else view.original(settings, ledger, item)
             plans.append((Plan(item, column, src), when, fs))
-    shas = {p.source: sha_of(p.source) for p, _, _ in plans if p.source and p.source.suffix.lower() == ".docx"}
+    shas = {p.source: sha256_of(p.source) for p, _, _ in plans if p.source and p.source.suffix.lower() == ".docx"}
     converter.prepare([(sha, path) for path, sha in shas.items()])
     out: dict[str, list[Entry]] = {c: [] for c in COLUMNS}
     for plan, when, fs in plans:

@@ -4,7 +4,6 @@ attributes or styles. Conversions are cached by the sha256 of the file's bytes, 
 pool when many are missing (a cold build of a large ledger)."""
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -26,14 +25,6 @@ STYLE_MAP = "\n".join([
     "p[style-name='heading 1'] => h3:fresh", "p[style-name='heading 2'] => h4:fresh",
     "p[style-name='heading 3'] => h5:fresh", "comment-reference => !",
 ])
-
-
-def sha_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def docx_html(path: Path) -> str:
