@@ -92,7 +92,7 @@ def run_watch(settings: Settings, polling: bool = False, rules_file: Path | None
     with WatchLock(settings), open_session(settings, rules_file) as s:
         recover(s)
         watcher = Watcher(settings, make_processor(s.settings, s.rules, s.ledger, render_after_ingest(s)),
-                          use_polling(settings, polling), on_outcome)
+                          use_polling(settings, polling), on_outcome, s.ledger.clock)
         if stop is not None:
             watcher.stop = stop
         if signals:

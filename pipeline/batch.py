@@ -93,7 +93,7 @@ def ingest_many(session, files: list[Path], workers: int,
         for path in ready:  # symlinks and special files: moved aside here, never opened by a worker
             kind = None if is_ignorable(path.name) else special_kind(path)
             if kind is not None:
-                outcomes.append(refuse(s.settings, path, kind))
+                outcomes.append(refuse(s.settings, s.ledger, path, kind))
         claims: dict[Path, Claim] = {}
 
         def claimed(paths: list[Path]) -> Iterator[Path]:

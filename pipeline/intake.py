@@ -20,6 +20,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -103,7 +104,7 @@ def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
         return Outcome(name, "skipped", message="临时/锁文件，已忽略")
     kind = special_kind(path)
     if kind is not None:
-        return refuse(settings, path, kind)
+        return refuse(settings, ledger, path, kind)
     with Claim(path) as claim:
         if not claim.acquire():
             return Outcome(name, "busy", message=BUSY)
@@ -117,12 +118,12 @@ def process_file(settings: Settings, rules: Rules, ledger: Ledger, path: Path,
         return settle_read(settings, ledger, path, read_inbox_file(path, rules, sha), render)
 
 
-def refuse(settings: Settings, path: Path, kind: str) -> Outcome:
+def refuse(settings: Settings, ledger: Ledger, path: Path, kind: str) -> Outcome:
     """A symlink, FIFO, socket or device in the inbox: moved aside with a note, never opened or followed."""
     name = display_name(settings, path)
     note = refusal(kind)
     try:
-        moved = move_aside(path, settings.failed, note)
+        moved = move_aside(path, settings.failed, note, ledger.clock.now())
     except FileNotFoundError:
         return Outcome(name, "busy", message=BUSY)
     return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）")
@@ -172,7 +173,7 @@ def settle(settings: Settings, ledger: Ledger, path: Path, report: Report, summa
         return _duplicate(settings, ledger, path, name, known, render)
     if report.status != "ok":
         note = printable(report.error.message) if report.error else "无法检查"
-        moved = move_aside(path, settings.failed, note)
+        moved = move_aside(path, settings.failed, note, ledger.clock.now())
         return Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）", report=report)
     return _record(settings, ledger, path, name, report, summary, render)
 
@@ -210,7 +211,8 @@ def _duplicate(settings: Settings, ledger: Ledger, path: Path, name: str, known,
                render: Callable[[Settings, Ledger, str], None] | None) -> Outcome:
     archived = settings.root / known["archived"]
     if archived.exists() and archived.resolve() != path.resolve():
-        dup = move_aside(path, settings.archive / "重复件", f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记。")
+        dup = move_aside(path, settings.archive / "重复件",
+                         f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记。", ledger.clock.now())
         where = dup.relative_to(settings.root)
         kind, msg = "duplicate", f"与 {known['item_id']} 第{known['version']}版内容完全相同，未重复登记（已移至 {where}）"
     else:  # recorded by a run that stopped before archiving: finish its work
@@ -271,14 +273,13 @@ def safe_move(src: Path, dst: Path) -> None:
     src.unlink()
 
 
-def move_aside(path: Path, folder: Path, note: str) -> Path:
+def move_aside(path: Path, folder: Path, note: str, when: datetime) -> Path:
     """Move a file into folder under a free name (never over another), with `<name>.原因.txt` beside it
-    saying why in Chinese (UTF-8 with BOM; the note's name shortened where the file's is already long)."""
-    from datetime import date
-
+    saying why in Chinese (UTF-8 with BOM; the note's name shortened where the file's is already long).
+    `when` is the office's time (the ledger's clock), never the server's own zone."""
     original = readable(path.name)
     target = place(path, folder, original)
-    write_note(note_path(target), f"文件：{original}\n现存为：{target.name}\n时间：{date.today().isoformat()}\n"
+    write_note(note_path(target), f"文件：{original}\n现存为：{target.name}\n时间：{when:%Y-%m-%d %H:%M}\n"
                                   f"原因：{printable(note)}\n")
     return target
 

@@ -73,7 +73,8 @@ def _take(settings: Settings, ledger: Ledger, path: Path, scan: FormScan) -> lis
     sha = sha256_of(path)
     known = ledger.signed_form_by_sha(sha)
     if known is not None:
-        moved = move_aside(path, settings.archive / "重复件", f"与 {known['item_id']} 已收到的签字审批表完全相同，未重复登记。")
+        moved = move_aside(path, settings.archive / "重复件",
+                           f"与 {known['item_id']} 已收到的签字审批表完全相同，未重复登记。", ledger.clock.now())
         return [Outcome(name, "duplicate", known["item_id"], None,
                         f"与 {known['item_id']} 已收到的签字审批表完全相同（已移至 {moved.relative_to(settings.root)}）")]
     unknown = [c for c, _ in scan.groups if not _ours(ledger, c)]
@@ -81,7 +82,7 @@ def _take(settings: Settings, ledger: Ledger, path: Path, scan: FormScan) -> lis
         shown = "、".join(c.item_id if c else "无法解析" for c in unknown)
         note = (f"文件中有审批表二维码（{shown}），但不是本工作区打印的审批表，或事项不存在；"
                 "请确认放入了正确的收件箱，或联系联络员。")
-        moved = move_aside(path, settings.failed, note)
+        moved = move_aside(path, settings.failed, note, ledger.clock.now())
         return [Outcome(name, "failed", message=f"{note}（已移至 {moved.relative_to(settings.root)}）")]
     if len(scan.groups) == 1:
         code = scan.groups[0][0]

@@ -33,6 +33,7 @@ from .inbox import list_inbox, opens_completely, readable, special_kind
 from .present import outcome_label
 from .intake import Outcome, inbox_files, move_aside, process_file, prune_empty_dirs
 from .ledger import Ledger
+from .workdays import Clock
 from .read import is_ignorable
 from .workspace import Settings
 
@@ -116,8 +117,9 @@ class WatchLock:
 
 class Watcher:
     def __init__(self, settings: Settings, process: Callable[[Path], Outcome], polling: bool,
-                 on_outcome: Callable[[Outcome], None] | None = None):
+                 on_outcome: Callable[[Outcome], None] | None = None, clock: Clock | None = None):
         self.settings = settings
+        self.clock = clock or Clock(settings.calendar.zone)  # the office's time, for the notes beside failed files
         self.process = process
         self.polling = polling
         self.on_outcome = on_outcome
@@ -209,7 +211,7 @@ class Watcher:
         if self.attempts[path] < MAX_ATTEMPTS or not path.exists():
             return None
         note = f"处理时连续 {MAX_ATTEMPTS} 次出错（{type(error).__name__}: {error}）；请确认文件能正常打开，或联系管理员。"
-        moved = move_aside(path, self.settings.failed, note)
+        moved = move_aside(path, self.settings.failed, note, self.clock.now())
         return Outcome(readable(path.name), "failed", message=f"{note}（已移至 {moved.relative_to(self.settings.root)}）")
 
     def _handle(self, path: Path) -> None:

@@ -481,3 +481,20 @@ def test_same_title_but_another_doc_number_is_a_new_item(ws, tmp_path: Path) -> 
     r = WsCli(root)("ingest")
     assert r.exit_code == 0 and "新版本 0" in r.stdout
     assert len(items_json(root)) == before + 1
+
+
+def test_note_beside_a_failed_file_gives_the_office_time(tmp_path: Path) -> None:
+    """The note's time is the ledger clock's, in the office's zone: 23:30 in Beijing on 2 November,
+    whatever the server's own zone says (UTC: 15:30)."""
+    from datetime import datetime
+
+    from pipeline import api
+    from pipeline.workdays import Clock
+
+    settings, _ = init_workspace(tmp_path / "ws")
+    truncated_docx(settings.inbox / "截断.docx")
+    with api.open_session(settings, clock=Clock(fixed=datetime(2026, 11, 2, 23, 30))) as s:
+        [outcome] = api.run_ingest(s)
+    assert outcome.kind == "failed"
+    note = (settings.failed / "截断.docx.原因.txt").read_text(encoding="utf-8-sig")
+    assert "时间：2026-11-02 23:30\n" in note
