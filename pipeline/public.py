@@ -28,7 +28,7 @@ from typing import Any
 
 from .model import CODE_NAMES, DEFAULT_MASKS, Event, Finding, Item, Masks, Report
 from .rules import Rules, load_rules
-from .rules.engine import mask, mask_pii, pii_spans
+from .rules.engine import has_pii, mask, mask_pii
 
 PII_CODES = ("PII_ID", "PII_PHONE", "PII_BANK", "PII_NAME")
 # keys whose values are identifiers, never personal text (a sha256 may look like digits of a mobile)
@@ -45,7 +45,7 @@ class PublicView:
         return mask_pii(value, self.rules, self.masks) if value else (value or "")
 
     def has_pii(self, value: str | None) -> bool:
-        return bool(value) and bool(pii_spans(value or "", self.rules))
+        return bool(value) and has_pii(value or "", self.rules)
 
     def name(self, text: str | None, max_len: int = 40) -> str:
         from .render import safe_name

@@ -160,6 +160,24 @@ def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
     return sorted(spans, key=lambda s: s[1])
 
 
+def has_pii(text: str, rules: Rules) -> bool:
+    """Whether text holds any ID, mobile, bank number or protected name: pii_spans(text) != [], stopping at
+    the first valid one (the overlap rule of pii_spans only ever drops a candidate when a span exists)."""
+    for key in ("id18", "id15"):
+        if any(id_valid(m[0]) for m in rules.pii[key].finditer(text)):
+            return True
+    for m in rules.pii["bank"].finditer(text):
+        digits = re.sub(r"\D", "", m[0])
+        if 16 <= len(digits) <= 19 and luhn_valid(digits):
+            return True
+    if any(not _labelled_otherwise(text, m.start(), rules) for m in rules.pii["mobile"].finditer(text)):
+        return True
+    for m in rules.pii_name.finditer(text):
+        if len(_trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)) >= 2:
+            return True
+    return False
+
+
 def _labelled_otherwise(text: str, start: int, rules: Rules) -> bool:
     """A number labelled 学号 / 工号 / 编号 … just before it is that number, not a mobile — unless a phone
     label (电话, 手机, Tel …) stands nearer to it."""
