@@ -28,7 +28,7 @@ from typing import Any
 
 from .model import CODE_NAMES, DEFAULT_MASKS, Event, Finding, Item, Masks, Report
 from .rules import Rules, load_rules
-from .rules.engine import has_pii, mask, mask_pii
+from .rules.pii import has_pii, mask, mask_pii
 
 PII_CODES = ("PII_ID", "PII_PHONE", "PII_BANK", "PII_NAME")
 # keys whose values are identifiers, never personal text (a sha256 may look like digits of a mobile)

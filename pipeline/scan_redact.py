@@ -10,7 +10,7 @@ from .errors import RenderError
 from .read import sha256_of
 from .read.ocr import RENDER_DPI, OcrPage, char_boxes, load_images, recognise_cached, render_pdf_pages
 from .rules import Rules
-from .rules.engine import pii_spans
+from .rules.pii import pii_spans
 
 PAD = 4  # pixels around each blacked-out character box
 

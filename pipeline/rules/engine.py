@@ -3,13 +3,13 @@ location. Each check is a small function; `check_draft` runs them all."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..extract import application_labels, find_docno, secrecy_hit
-from ..model import DEFAULT_MASKS, ECHO_PARTS, HIDDEN_PARTS, OCR_EVIDENCE, PARTS, Block, Draft, Finding, Masks, Metadata
+from ..model import ECHO_PARTS, HIDDEN_PARTS, OCR_EVIDENCE, PARTS, Block, Draft, Finding, Metadata
 from ..textutil import impossible_cn_dates, iso_date, squeeze, tidy
 from . import Garble, Obligation, Rules
+from .pii import mask, mask_pii, pii_spans
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MONTH_DAY = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -95,140 +95,6 @@ def check_unchecked(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
 
 
 # ------------------------------------------------------------------ personal data
-def id_valid(number: str) -> bool:
-    """GB 11643. 18 characters: python-stdnum's cn.ric for the check character and the birth date, and a
-    region code its table knows (in any period: a person born before a county got its code was issued the
-    code in use then, which stdnum's birth-year comparison would reject). 15 digits (the legacy ID): a real
-    birth date in 19YY."""
-    n = number.upper()
-    if len(n) == 15:
-        return n.isdigit() and iso_date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12])) is not None
-    if len(n) != 18 or not n[:17].isdigit():
-        return False
-    from stdnum.cn import ric
-    from stdnum.exceptions import ValidationError
-
-    try:
-        if ric.calc_check_digit(n) != n[17]:
-            return False
-        ric.get_birth_date(n)
-    except ValidationError:
-        return False
-    return _known_region(n[:6])
-
-
-@lru_cache(maxsize=4096)
-def _known_region(code: str) -> bool:
-    from stdnum import numdb
-
-    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0 and len(set(digits)) > 2
-
-
-def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
-    """(code, start, end) of every ID, mobile, bank number and protected name in text, without overlaps.
-    Used by the checker, the public view and the 公开稿."""
-    spans: list[tuple[str, int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for _, a, b in spans)
-
-    for key, code in (("id18", "PII_ID"), ("id15", "PII_ID")):
-        spans += [(code, m.start(), m.end()) for m in rules.pii[key].finditer(text)
-                  if id_valid(m[0]) and free(m.start(), m.end())]
-    for m in rules.pii["bank"].finditer(text):
-        digits = re.sub(r"\D", "", m[0])
-        if 16 <= len(digits) <= 19 and luhn_valid(digits) and free(m.start(), m.end()):
-            spans.append(("PII_BANK", m.start(), m.end()))
-    for m in rules.pii["mobile"].finditer(text):
-        if free(m.start(), m.end()) and not _labelled_otherwise(text, m.start(), rules):
-            spans.append(("PII_PHONE", m.start(), m.end()))
-    for m in rules.pii_name.finditer(text):
-        name = _trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)
-        s, e = m.start("name"), m.start("name") + len(name)
-        if len(name) >= 2 and free(s, e):
-            spans.append(("PII_NAME", s, e))
-    return sorted(spans, key=lambda s: s[1])
-
-
-def has_pii(text: str, rules: Rules) -> bool:
-    """Whether text holds any ID, mobile, bank number or protected name: pii_spans(text) != [], stopping at
-    the first valid one (the overlap rule of pii_spans only ever drops a candidate when a span exists)."""
-    for key in ("id18", "id15"):
-        if any(id_valid(m[0]) for m in rules.pii[key].finditer(text)):
-            return True
-    for m in rules.pii["bank"].finditer(text):
-        digits = re.sub(r"\D", "", m[0])
-        if 16 <= len(digits) <= 19 and luhn_valid(digits):
-            return True
-    if any(not _labelled_otherwise(text, m.start(), rules) for m in rules.pii["mobile"].finditer(text)):
-        return True
-    for m in rules.pii_name.finditer(text):
-        if len(_trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)) >= 2:
-            return True
-    return False
-
-
-def _labelled_otherwise(text: str, start: int, rules: Rules) -> bool:
-    """A number labelled 学号 / 工号 / 编号 … just before it is that number, not a mobile — unless a phone
-    label (电话, 手机, Tel …) stands nearer to it."""
-    window = text[max(0, start - rules.pii_label_window): start]
-    other = max((window.rfind(w) for w in rules.pii_not_phone_labels), default=-1)
-    if other < 0:
-        return False
-    phone = max((window.rfind(w) for w in rules.pii_phone_labels), default=-1)
-    return phone < other
-
-
-def _trim_name(name: str, window: str, stops: tuple[str, ...]) -> str:
-    """赵建国反映 → 赵建国; 表示满意 never gets here (表 is no surname), but 王某称 → 王某."""
-    for i in range(1, len(name)):
-        if window[i:].startswith(stops):
-            return name[:i]
-    return name
-
-
-MASK_KEEP = {"PII_PHONE": "mobile", "PII_ID": "id", "PII_BANK": "bank"}
-
-
-def mask(value: str, code: str | None = None, masks: Masks = DEFAULT_MASKS) -> str:
-    """A personal value as the public sees it: mobile 138****2044, ID 330106********3414, bank card
-    last 4, name 赵** (masks from gongkai.toml). Separators stay where they were."""
-    if code == "PII_NAME":
-        keep = max(0, masks.name)
-        return value[:keep] + masks.char * max(0, len(value) - keep)
-    code = code or _guess_code(value)
-    head, tail = getattr(masks, MASK_KEEP.get(code, "id"))
-    chars = [i for i, c in enumerate(value) if c.isalnum()]
-    if code == "PII_PHONE" and len(chars) > 11:  # +86 / 0086: the country code stays, the number is masked
-        chars = chars[len(chars) - 11:]
-    keep = set(chars[:head]) | set(chars[len(chars) - tail:] if tail else ())
-    return "".join(c if (i in keep or i not in set(chars)) else masks.char for i, c in enumerate(value))
-
-
-def _guess_code(value: str) -> str:
-    digits = re.sub(r"[^0-9Xx]", "", value)
-    if len(digits) in (15, 18) and id_valid(digits):
-        return "PII_ID"
-    return "PII_PHONE" if len(digits) <= 13 else "PII_BANK"
-
-
-def mask_pii(text: str, rules: Rules, masks: Masks = DEFAULT_MASKS) -> str:
-    """text with every personal value masked in place (same length, same layout)."""
-    for code, s, e in reversed(pii_spans(text, rules)):
-        text = text[:s] + mask(text[s:e], code, masks) + text[e:]
-    return text
-
-
 def check_pii(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     seen: dict[tuple[str, str], int] = {}
     out: list[Finding] = []
