@@ -8,7 +8,7 @@ from pathlib import Path
 
 from optional import need_binary
 
-EXPORT = {"doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format", "odt": "odt:writer8"}
+EXPORT = {"doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format", "odt": "odt:writer8", "pdf": "pdf:writer_pdf_Export"}
 
 
 def lo_export(src: Path, fmt: str, outdir: Path) -> Path:

@@ -125,3 +125,44 @@ def test_the_scan_public_copy_ocr_again_shows_no_digit_of_the_id(ingested):
     (id_line,) = [ln for ln in lines if "身份证号" in ln]
     assert [c for c in id_line.split("身份证号", 1)[1] if c.isdigit()] == []
     assert re.findall(r"\d{5,}", "".join(lines)) == []  # the page's other numbers have at most 4 digits (2023)
+
+
+def _docno_findings(location: str) -> list[str]:
+    from pipeline.model import Block, Draft
+    from pipeline.rules import load_rules
+    from pipeline.rules.engine import check_docno
+
+    head = (Block("中共青川区科学技术局党组文件", location, "page"), Block("青科党（2023）7号", location, "page"),
+            Block("关于调整党组成员分工的通知", location, "page"))
+    return [f.code for f in check_docno(Draft("d.pdf", "pdf", "0" * 64, head), None, load_rules())]
+
+
+def test_brackets_read_by_ocr_are_not_a_wrong_docno():
+    """OCR reads 〔2023〕 as （2023）: the scan's brackets are no evidence that the 文号 is written wrong."""
+    assert _docno_findings(f"第1页{MARK}") == []
+
+
+def test_the_same_brackets_typed_are_a_wrong_docno():
+    assert _docno_findings("第1页") == ["DOCNO_FORMAT"]
+
+
+def test_a_pdf_whose_text_is_drawn_as_outlines_is_read_by_ocr(tmp_path):
+    """A web print "as image" or a design export draws every glyph as a curve: no text layer, no picture.
+    Its pages are OCR'd like a scan, so the secrecy mark and the personal numbers on them are found."""
+    from lo_helpers import lo_export
+    from optional import need_binary
+
+    need_module("rapidocr_onnxruntime", "the [ocr] extra (pip install 'gongkai[ocr]')")
+    gs = need_binary("gs", "ghostscript (gs)")
+    # LibreOffice embeds the CJK fonts it prints with, so Ghostscript has real glyphs to turn into curves
+    typed = lo_export(draft(tmp_path / "通报.docx", "secret", body=SECRET_BODY), "pdf", tmp_path / "pdf")
+    outlines = tmp_path / "通报（轮廓）.pdf"
+    subprocess.run([gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNoOutputFonts", "-sDEVICE=pdfwrite",
+                    f"-sOutputFile={outlines}", str(typed)], check=True, capture_output=True, timeout=120)
+    import pdfplumber
+
+    with pdfplumber.open(outlines) as pdf:
+        assert pdf.pages[0].chars == []  # the fixture really has no text layer left
+    r = check(outlines)
+    assert r.metadata.ocr is True
+    assert codes(r) == {"NO_TEXT", "SECRET", "PII_ID", "PII_PHONE"}

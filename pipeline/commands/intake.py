@@ -11,7 +11,7 @@ from ..errors import ExitCode
 from .root import cli, session, workspace_of
 
 
-@cli.command("check", short_help="检查文稿（Word、WPS、PDF、OFD、扫描件，可给文件夹），输出结论。", help="检查文稿（.docx/.doc/.wps/.rtf/.odt/.pdf/.ofd/扫描图片，可给文件夹），输出元数据、问题和结论。")
+@cli.command("check", short_help="检查文稿（Word、PDF、扫描件等，可给文件夹），输出结论。", help="检查文稿（.docx/.doc/.wps/.rtf/.odt/.pdf/.ofd/扫描图片，可给文件夹），输出元数据、问题和结论。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹…")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 检查报告（见 spec/check-report.md）。")
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="规则文件",

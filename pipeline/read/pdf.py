@@ -15,6 +15,8 @@ CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
 CJK_GAP = re.compile(f"(?<={CJK_CHAR}) (?={CJK_CHAR})")
 CJK_PAIR = re.compile(f"(?<={CJK_CHAR})(?={CJK_CHAR})")
 SCAN_COVERAGE = 0.3  # a text-less page this much covered by pictures is a scan, not a blank page
+OUTLINE_CURVES = 200  # a text-less page drawing this many curves prints its text as glyph outlines (a web
+                      # print "as image", a design export): read by OCR like a scan
 NO_PAGES = "PDF 中没有找到任何页面（文件不完整或页面目录损坏），没有可检查的内容；请重新导出 PDF（或放入原始 .docx）"
 
 
@@ -199,7 +201,7 @@ def _pdfium_text(pdf, max_pages: int) -> PdfText | None:
 
 def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], list[Block], float]:
     """The text blocks, the pages that gave no text although something is printed on them (a scan, a
-    page-size picture) or that could not be parsed — those pages were not checked —, the annotations,
+    page-size picture, text drawn as outlines) or that could not be parsed — those pages were not checked —, the annotations,
     and the share of characters drawn in fonts without a mapping to Unicode."""
     blocks: list[Block] = []
     extras: list[Block] = []
@@ -211,7 +213,7 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
                 lines, n, bad, images = _page_lines(page)
                 chars += n
                 unmapped += bad
-                if not lines and _covered_by_images(page, images):
+                if not lines and (_covered_by_images(page, images) or len(page.curves) >= OUTLINE_CURVES):
                     unread.append(number)
                     state.setdefault("scans", []).append(number)
                 extras.extend(pdf_parts.annotation_blocks(page, number, state))

@@ -4,10 +4,11 @@ batch or the watcher, nor takes the machine: `read_bounded` is what read_draft c
 - one persistent child per process (started on the first read, by `python -m pipeline.read.worker`, a
   fresh interpreter: nothing inherited from a parent's threads or locks), in its own session so that it
   and anything it starts (LibreOffice) is killed as one group;
-- in the child: the file's time under an alarm (read/budget.py), its memory under RLIMIT_AS (soft limit:
+- in the child: the file's CPU time under an alarm (read/budget.py), its memory under RLIMIT_AS (soft limit:
   what the child has mapped + max_memory_bytes, set anew for each file; a helper it starts may raise it
   back), PDF stream inflation capped;
-- in the parent: an answer must come within max_seconds + GRACE, else the child is killed; a child that
+- in the parent: an answer must come within WALL_FACTOR × max_seconds + GRACE of wall time (a read that
+  hangs without spending CPU), else the child is killed; a child that
   dies (out of memory, a crash in C) is reaped; either way the file gets an InputError in Chinese and the
   next file gets a fresh child;
 - a child that has grown (a large file leaves its heap large) retires after answering.
@@ -35,6 +36,7 @@ from .limits import MB, Limits
 
 log = logging.getLogger("gongkai.read")
 GRACE = 5.0  # seconds the parent waits past the child's own alarm before killing it
+WALL_FACTOR = 3  # the child's budget is CPU time; on the wall clock a busy machine may take this many times as long
 RETIRE_GROWTH = 300 * MB  # a child whose address space grew this much since it started retires
 _IN_CHILD = False
 
@@ -67,7 +69,7 @@ class ReadWorker:
                 self.stop()
                 if attempt == 2:
                     raise InputError("读取进程无法启动；请稍后重试，或联系管理员。", "IO") from None
-        if not conn.poll(limits.max_seconds + GRACE):
+        if not conn.poll(WALL_FACTOR * limits.max_seconds + GRACE):
             self.stop()
             raise InputError(f"读取这个文件超过了 {limits.max_seconds:.0f} 秒的时间上限（读取进程无响应，已终止），未检查；"
                              "请确认来源，或另存、拆分后再放入。", "TIMEOUT")

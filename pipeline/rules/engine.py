@@ -348,7 +348,12 @@ def check_docno(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     block, raw = where
     if squeeze(raw) == normalized:
         return []
+    if block.location.endswith(OCR_EVIDENCE) and squeeze(raw).translate(_AS_HEXAGONAL) == normalized:
+        return []  # OCR reads 〔〕 as （） or []: the brackets of a scan are not evidence of a wrong 文号
     return [finding(rules, "DOCNO_FORMAT", normalized, raw, block.location)]
+
+
+_AS_HEXAGONAL = str.maketrans({"（": "〔", "(": "〔", "[": "〔", "【": "〔", "［": "〔", "）": "〕", ")": "〕", "]": "〕", "】": "〕", "］": "〕"})
 
 
 def check_scope(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
