@@ -33,6 +33,7 @@ PARTS: dict[str, str] = {
     "attachment": "附件",  # text of a file attached to a PDF (.docx / .pdf / .txt)
     "embedded": "嵌入对象",  # text of a .docx / .xlsx / .txt embedded in a .docx
     "xfa": "XFA 表单",  # the XFA form data of a PDF
+    "picture": "图片中的文字",  # text OCR'd from a picture inside a .docx (a pasted ID card, a screenshot)
     # in the file but not on the printed page: each kind present gets a HIDDEN_PART finding of its own
     "comment": "批注",  # Word comments; PDF text notes, FreeText, stamps, popups
     "revision_inserted": "修订（已插入）",  # tracked insertion: the text also stands in its paragraph
@@ -106,6 +107,7 @@ class Draft:
     notes: tuple[str, ...] = ()  # for the report: electronic seals of an OFD, pages read by OCR …
     ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text was recognised from a scan
     scan_pages: tuple[int, ...] = ()  # pages that are pictures, still to be OCR'd (read/ocr.py complete)
+    pictures: tuple[tuple[str, str], ...] = ()  # (zip part, location) of pictures still to be OCR'd (read/pictures.py)
 
     @property
     def text(self) -> str:

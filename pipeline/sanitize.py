@@ -82,6 +82,9 @@ def sanitize_docx(src: Path, dst: Path, view: PublicView, title: str | None) -> 
             new = _app_properties(data, found)
         elif name == "word/settings.xml":
             new = _settings(data, found)
+        elif name.startswith("word/media/"):
+            out[name] = _picture(name, data, view, found)
+            continue
         # a part the cleaning did not change keeps its bytes (styles, settings … stay as Word wrote them)
         out[name] = data if new is data or new == _bytes(_xml(data)) else new
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +92,17 @@ def sanitize_docx(src: Path, dst: Path, view: PublicView, title: str | None) -> 
         for name, data in out.items():
             zout.writestr(infos[name], data)
     return Sanitized(tuple(f"{k} {v} 处" if v > 1 else k for k, v in found.items()))
+
+
+def _picture(name: str, data: bytes, view: PublicView, found: Counter[str]) -> bytes:
+    """A pasted picture with a personal number in it: the number blacked out in the pixels (OCR boxes)."""
+    from .read.pictures import redact_picture
+
+    new = redact_picture(name, data, view.rules)
+    if new is None:
+        return data
+    found["图片中的个人信息（已涂黑）"] += 1
+    return new
 
 
 # ----------------------------------------------------------------------------- package level

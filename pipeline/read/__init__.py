@@ -34,13 +34,23 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
             from .ocr import complete
 
             draft = bounded(complete(draft, limits), limits)
-        return draft
+        return _with_pictures(draft, path, limits)
     try:
         digest = sha256 or sha256_of(path)
         converted = to_docx(path, digest, kind)
     except OSError as e:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
-    return replace(read_bounded(converted, limits, digest), path=str(path), format=kind)
+    return _with_pictures(replace(read_bounded(converted, limits, digest), path=str(path), format=kind), converted, limits)
+
+
+def _with_pictures(draft: Draft, docx: Path, limits: Limits) -> Draft:
+    """The text of the pictures a .docx shows, OCR'd (read/pictures.py); `docx` is the file they are in
+    (for a legacy file, the .docx LibreOffice made of it)."""
+    if not draft.pictures:
+        return draft
+    from .pictures import read_pictures
+
+    return bounded(read_pictures(draft, docx, limits), limits)
 
 
 LEGACY_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dotx")
@@ -101,7 +111,8 @@ def _read_docx(path: Path, kind: str, digest: str, limits: Limits, shown: Path) 
     from .docx import read_docx_text
 
     doc = read_docx_text(path, limits)
-    return Draft(str(shown), kind, digest, doc.blocks, None, doc.title, _docx_no_text(doc), doc.unchecked)
+    return Draft(str(shown), kind, digest, doc.blocks, None, doc.title, _docx_no_text(doc), doc.unchecked,
+                 pictures=doc.pictures)
 
 
 def bounded(draft: Draft, limits: Limits) -> Draft:

@@ -32,13 +32,14 @@ WP_EXTENT = WP + "extent"
 VML_IMAGE = V + "imagedata"
 BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 R_ID = R_NS + "id"
+R_EMBED = R_NS + "embed"
 LOOK_PARAGRAPHS = 40
 PAGE_PICTURE_EMU = 9 * 360000  # a picture at least 9 cm × 9 cm: a pasted scan, not a logo or a red banner line
 DELETED = (W + "del", W + "moveFrom")
 INSERTED = (W + "ins", W + "moveTo")
 CHAR_TAGS = (W + "t", W + "delText", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
 EXTRA_TAGS = (W + "instrText", W + "delInstrText", W + "fldChar", W + "fldSimple", W + "hyperlink",
-              WP + "docPr", V + "shape", VML_IMAGE, TEXTPATH, W + "altChunk", O + "OLEObject")
+              WP + "docPr", V + "shape", VML_IMAGE, TEXTPATH, W + "altChunk", O + "OLEObject", BLIP)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Context:
     unchecked: list[Unchecked] = field(default_factory=list)
     objects: list[tuple[str, str | None]] = field(default_factory=list)  # (relationship id, ProgID) of OLE objects
     chunks: list[Block] = field(default_factory=list)
+    pictures: list[tuple[str, str]] = field(default_factory=list)  # (image part, location) of each picture shown
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,14 @@ class DocxText:
     title: str | None  # core-properties title
     page_pictures: int  # pictures in the body large enough to be a scanned page
     unchecked: tuple[Unchecked, ...] = ()
+    pictures: tuple[tuple[str, str], ...] = ()  # (image part, location): for OCR (read/pictures.py)
 
 
 @dataclass
 class ParaText:
     visible: str = ""
     extras: dict[str, list[str]] = field(default_factory=dict)  # part → texts
+    pictures: list[str] = field(default_factory=list)  # relationship ids of the pictures the paragraph shows
 
     def add(self, part: str, text: str | None) -> None:
         text = clean(text or "").strip()
@@ -117,7 +121,8 @@ def _read(package: Package, depth: int) -> DocxText:
     blocks = list(body_blocks(body, ctx))
     blocks += docx_parts.other_parts(package, document, ctx, depth)
     title = docx_parts.core_title(package)
-    return DocxText(tuple(blocks), title, _page_pictures(body), tuple(ctx.unchecked))
+    return DocxText(tuple(blocks), title, _page_pictures(body), tuple(ctx.unchecked),
+                    tuple(dict.fromkeys(ctx.pictures)))
 
 
 def _optional_xml(package: Package, name: str | None) -> etree._Element | None:
@@ -234,6 +239,9 @@ def _extra(node: etree._Element, ctx: Context, out: ParaText) -> None:
         rel = ctx.rels.get(node.get(R_ID) or "")
         if rel is not None and rel.external:
             out.add("hyperlink", unquote(rel.target))
+    elif tag == BLIP:
+        if node.get(R_EMBED) and _nearest(node, FALLBACK) is None:  # a VML fallback shows the same picture
+            out.pictures.append(node.get(R_EMBED))
     elif tag == WP + "docPr":
         out.add("alt_text", node.get("title"))
         out.add("alt_text", node.get("descr"))
@@ -241,6 +249,8 @@ def _extra(node: etree._Element, ctx: Context, out: ParaText) -> None:
         out.add("alt_text", node.get("alt"))
     elif tag == VML_IMAGE:
         out.add("alt_text", node.get(O + "title"))
+        if node.get(R_ID) and _nearest(node, FALLBACK) is None:
+            out.pictures.append(node.get(R_ID))
     elif tag == TEXTPATH:
         out.add("textbox", node.get("string"))
     elif tag == O + "OLEObject":
@@ -256,6 +266,10 @@ def _owner(node: etree._Element) -> etree._Element | None:
 
 
 def extra_blocks(para: ParaText, where: str, ctx: Context) -> Iterator[Block]:
+    for rid in para.pictures:  # the pictures it shows, located like its alt text, read later by OCR
+        rel = ctx.rels.get(rid)
+        if rel is not None and not rel.external and rel.type == "image":
+            ctx.pictures.append((rel.target, f"{where}·图片"))
     for part, texts in para.extras.items():
         for text in texts:
             yield Block(text=text, location=f"{where}·{PARTS[part]}", kind="aside", part=part)

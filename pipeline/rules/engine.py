@@ -33,6 +33,12 @@ def _text_blocks(draft: Draft) -> Iterator[Block]:
     return (b for b in draft.blocks if b.text.strip() and b.part not in ECHO_PARTS)
 
 
+def _typed_blocks(draft: Draft) -> Iterator[Block]:
+    """The text blocks the office typed: not the text OCR read from a picture inside the file, which is
+    checked for marks and personal values but is no evidence of a garble, a wrong date or an obligation."""
+    return (b for b in _text_blocks(draft) if b.part != "picture")
+
+
 # ------------------------------------------------------------------ block
 def check_no_text(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     if not draft.no_text_reason:
@@ -198,7 +204,7 @@ def is_speech(draft: Draft, title: str | None, rules: Rules) -> bool:
 
 
 def _obligation_hit(ob: Obligation, draft: Draft, md: Metadata, rules: Rules) -> tuple[str, Block] | None:
-    blocks = list(_text_blocks(draft))
+    blocks = list(_typed_blocks(draft))
     if ob.own_decision and is_speech(draft, md.title, rules):
         title = squeeze(md.title or "")
         blocks = [b for b in blocks if title and squeeze(b.text) and squeeze(b.text) in title][:1]
@@ -269,7 +275,7 @@ def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     """Synonym-swap garbles. An unambiguous swap (原那么, 效劳大局) is reported on its own; an ambiguous one
     (稳固, 根本要求: correct Chinese too) only in a document that already shows an unambiguous swap. A hit
     inside a longer garble's hit (效劳 in 效劳大局) is that garble's."""
-    texts = [(b, squeeze(b.text)) for b in _text_blocks(draft)]
+    texts = [(b, squeeze(b.text)) for b in _typed_blocks(draft)]
     hits: list[tuple[Garble, list[tuple[Block, str, int]]]] = []
     owner: dict[int, list[int]] = {}  # block index → for each character, the reported hit covering it (0: none)
     serial = 0
@@ -301,7 +307,7 @@ def check_garbles(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
 
 def check_bad_dates(draft: Draft, md: Metadata, rules: Rules) -> list[Finding]:
     out = []
-    for block in _text_blocks(draft):
+    for block in _typed_blocks(draft):
         # spaces kept: a statistics row "30 1 0 0 0 0 31年" (本年度 split by the PDF layer) is not 301000031年
         text = tidy(block.text)
         bad = [m for p in rules.bad_date for m in p.finditer(text)]
