@@ -93,6 +93,18 @@ DEFAULT_MASKS = Masks()
 
 
 @dataclass(frozen=True)
+class PictureRef:
+    """A picture inside a file whose text is to be read by OCR: where the clerk finds it, and where it is
+    in the file — a .docx's image part, or a PDF page (1-based) and the picture's box on it in points
+    (x0, top, x1, bottom, from the top left corner)."""
+
+    location: str  # 第3段后·图片, 表1第2行·图片, 第2页·图片
+    part: str = ""
+    page: int = 0
+    box: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
 class Draft:
     """A file read into located blocks. Nothing here has been interpreted yet."""
 
@@ -107,7 +119,7 @@ class Draft:
     notes: tuple[str, ...] = ()  # for the report: electronic seals of an OFD, pages read by OCR …
     ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text was recognised from a scan
     scan_pages: tuple[int, ...] = ()  # pages that are pictures, still to be OCR'd (read/ocr.py complete)
-    pictures: tuple[tuple[str, str], ...] = ()  # (zip part, location) of pictures still to be OCR'd (read/pictures.py)
+    pictures: tuple["PictureRef", ...] = ()  # pictures in the file still to be OCR'd (read/pictures.py)
 
     @property
     def text(self) -> str:

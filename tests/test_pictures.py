@@ -141,3 +141,23 @@ def test_the_check_report_lists_the_blacked_out_picture(ingested):
     settings, item_id = ingested
     report = json.loads(one(item_dir(settings.root, item_id), "*检查报告.json").read_text(encoding="utf-8"))
     assert "图片中的个人信息（已涂黑）" in json.dumps(report, ensure_ascii=False)
+
+
+def test_an_id_number_in_a_picture_on_a_pdf_page_with_text_is_found(pictures, tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "通知.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 16)
+    c.drawString(72, 760, "关于报送困难党员帮扶名单的通知")
+    c.drawString(72, 730, "各党支部：请按下图格式报送帮扶名单。")
+    c.drawImage(str(pictures["id"]), 72, 560, width=300, height=300 * 184 / 960)  # the picture is 960 × 184 px
+    c.drawString(72, 520, "中共青川区科学技术局机关委员会")
+    c.save()
+    r = check(path)
+    pii = [f for f in r.findings if f.code == "PII_ID"]
+    assert [f.location for f in pii] == [f"第1页·图片1{MARK}"]

@@ -43,14 +43,14 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     return _with_pictures(replace(read_bounded(converted, limits, digest), path=str(path), format=kind), converted, limits)
 
 
-def _with_pictures(draft: Draft, docx: Path, limits: Limits) -> Draft:
-    """The text of the pictures a .docx shows, OCR'd (read/pictures.py); `docx` is the file they are in
-    (for a legacy file, the .docx LibreOffice made of it)."""
+def _with_pictures(draft: Draft, source: Path, limits: Limits) -> Draft:
+    """The text of the pictures a .docx or a PDF page with text shows, OCR'd (read/pictures.py); `source`
+    is the file they are in (for a legacy file, the .docx LibreOffice made of it)."""
     if not draft.pictures:
         return draft
     from .pictures import read_pictures
 
-    return bounded(read_pictures(draft, docx, limits), limits)
+    return bounded(read_pictures(draft, source, limits), limits)
 
 
 LEGACY_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dotx")
@@ -104,7 +104,7 @@ def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
 
     pdf = read_pdf(path, limits.max_pages)
     return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason, pdf.unchecked,
-                 scan_pages=pdf.scans)  # OCR'd by read_draft, outside the worker
+                 scan_pages=pdf.scans, pictures=pdf.pictures)  # OCR'd by read_draft, outside the worker
 
 
 def _read_docx(path: Path, kind: str, digest: str, limits: Limits, shown: Path) -> Draft:

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..errors import InputError
-from ..model import PARTS, Block, Unchecked
+from ..model import PARTS, Block, PictureRef, Unchecked
 from ..textutil import clean
 from .docx_style import Look
 from .limits import Limits
@@ -58,7 +58,7 @@ class Context:
     unchecked: list[Unchecked] = field(default_factory=list)
     objects: list[tuple[str, str | None]] = field(default_factory=list)  # (relationship id, ProgID) of OLE objects
     chunks: list[Block] = field(default_factory=list)
-    pictures: list[tuple[str, str]] = field(default_factory=list)  # (image part, location) of each picture shown
+    pictures: list[PictureRef] = field(default_factory=list)  # each picture shown, for OCR
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class DocxText:
     title: str | None  # core-properties title
     page_pictures: int  # pictures in the body large enough to be a scanned page
     unchecked: tuple[Unchecked, ...] = ()
-    pictures: tuple[tuple[str, str], ...] = ()  # (image part, location): for OCR (read/pictures.py)
+    pictures: tuple[PictureRef, ...] = ()  # for OCR (read/pictures.py)
 
 
 @dataclass
@@ -269,7 +269,7 @@ def extra_blocks(para: ParaText, where: str, ctx: Context) -> Iterator[Block]:
     for rid in para.pictures:  # the pictures it shows, located like its alt text, read later by OCR
         rel = ctx.rels.get(rid)
         if rel is not None and not rel.external and rel.type == "image":
-            ctx.pictures.append((rel.target, f"{where}·图片"))
+            ctx.pictures.append(PictureRef(f"{where}·图片", part=rel.target))
     for part, texts in para.extras.items():
         for text in texts:
             yield Block(text=text, location=f"{where}·{PARTS[part]}", kind="aside", part=part)

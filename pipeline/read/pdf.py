@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Block, Unchecked
+from ..model import Block, PictureRef, Unchecked
 from . import budget, pdf_parts, textlayer
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
@@ -15,6 +15,7 @@ CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
 CJK_GAP = re.compile(f"(?<={CJK_CHAR}) (?={CJK_CHAR})")
 CJK_PAIR = re.compile(f"(?<={CJK_CHAR})(?={CJK_CHAR})")
 SCAN_COVERAGE = 0.3  # a text-less page this much covered by pictures is a scan, not a blank page
+PICTURE_MIN_PT, PICTURE_MIN_AREA_PT = 14.0, 6000.0  # a picture on a text page worth OCR: a line of text fits
 OUTLINE_CURVES = 200  # a text-less page drawing this many curves prints its text as glyph outlines (a web
                       # print "as image", a design export): read by OCR like a scan
 NO_PAGES = "PDF 中没有找到任何页面（文件不完整或页面目录损坏），没有可检查的内容；请重新导出 PDF（或放入原始 .docx）"
@@ -27,6 +28,7 @@ class PdfText:
     no_text_reason: str | None
     unchecked: tuple[Unchecked, ...] = ()
     scans: tuple[int, ...] = ()  # text-less pages covered by pictures (scans): OCR'd if it can
+    pictures: tuple[PictureRef, ...] = ()  # pictures on pages with text (a pasted screenshot): OCR'd if it can
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
     if reason:  # scanned pages of a PDF with no text at all are OCR'd; a garbled text layer is not
         return PdfText(tuple(extras), len(pages), reason, tuple(unchecked), () if body else scans)
     return PdfText(tuple(body + extras), len(pages), _unread_reason(unread) if unread else None, tuple(unchecked),
-                   scans)
+                   scans, tuple(state.get("pictures", ())))
 
 
 def _placeholder(body: list[Block]) -> bool:
@@ -216,6 +218,8 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
                 if not lines and (_covered_by_images(page, images) or len(page.curves) >= OUTLINE_CURVES):
                     unread.append(number)
                     state.setdefault("scans", []).append(number)
+                elif lines:
+                    state.setdefault("pictures", []).extend(_pictures(images, number))
                 extras.extend(pdf_parts.annotation_blocks(page, number, state))
         except (*broken, budget.PageOvertime):
             unread.append(number)  # one damaged page: the rest of the file is still read
@@ -226,6 +230,16 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
             if para.text.strip():
                 blocks.append(Block(text=para.text, location=f"第{number}页", kind="page", size=para.size, red=para.red))
     return blocks, unread, extras, (unmapped / chars if chars else 0.0)
+
+
+def _pictures(images: list[dict], number: int) -> list[PictureRef]:
+    """The pictures of a page with text that could hold a line of it (not a bullet, a logo or a rule)."""
+    out: list[PictureRef] = []
+    for i in images:
+        x0, top, x1, bottom = (float(i[k]) for k in ("x0", "top", "x1", "bottom"))
+        if min(x1 - x0, bottom - top) >= PICTURE_MIN_PT and (x1 - x0) * (bottom - top) >= PICTURE_MIN_AREA_PT:
+            out.append(PictureRef(f"第{number}页·图片{len(out) + 1}", page=number, box=(x0, top, x1, bottom)))
+    return out
 
 
 def _covered_by_images(page, images: list[dict]) -> bool:

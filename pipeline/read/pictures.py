@@ -1,10 +1,11 @@
-"""Pictures inside a .docx: a pasted ID card, a screenshot of a table of names and phone numbers, a photo of
-a stamped notice. Their text is part of what the file discloses, so it is read by OCR (the [ocr] extra)
-and checked with the rest: every block is located “第3段·图片（识别自图片）”, part "picture". Without the
-extra, the report says how many pictures went unread, and how to install it.
+"""Pictures inside a .docx or on a PDF page with text: a pasted ID card, a screenshot of a table of names and
+phone numbers, a photo of a stamped notice. Their text is part of what the file discloses, so it is read
+by OCR (the [ocr] extra) and checked with the rest: every block is located “第3段后·图片（识别自图片）” or
+“第2页·图片1（识别自图片）”, part "picture". Without the extra, the report says how many pictures went
+unread, and how to install it. (Text-less pages are scans: read/ocr.py reads those whole.)
 
-The docx reader lists the pictures each paragraph shows (`Draft.pictures`: image part, location); this
-stage decodes them under the same bounds as a scan (ocr.MAX_PIXELS before decoding, ocr.MAX_SIDE after),
+The readers list the pictures (`Draft.pictures`: PictureRef); this stage decodes a .docx's image parts
+(a PDF's pictures are rendered from their box on the page) under the same bounds as a scan (ocr.MAX_PIXELS before decoding, ocr.MAX_SIDE after),
 leaves out logos and rules (too small to hold a line of text) and OCRs the largest first, at most
 MAX_PICTURES of them; the others are named in a note, never dropped silently.
 """
@@ -15,7 +16,7 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
-from ..model import Block, Draft
+from ..model import Block, Draft, PictureRef
 from .limits import Limits
 
 MARK = "（识别自图片）"
@@ -23,7 +24,7 @@ MIN_SIDE, MIN_AREA = 48, 60_000  # px: smaller than a line of text at screen siz
 MAX_PICTURES = 20  # per document; a photo album of a report is not OCR'd picture by picture
 
 
-def read_pictures(draft: Draft, docx: Path, limits: Limits) -> Draft:
+def read_pictures(draft: Draft, source: Path, limits: Limits) -> Draft:
     """The draft with the text OCR'd from its pictures added (or a note why it could not be)."""
     from . import ocr
 
@@ -33,11 +34,11 @@ def read_pictures(draft: Draft, docx: Path, limits: Limits) -> Draft:
         return draft
     if not ocr.available():
         return _noted(draft, f"文中有 {len(listed)} 张图片，图片中的文字未检查（安装文字识别组件后可自动识别：{ocr.EXTRA}）")
-    images, unreadable = _decode(docx, listed, limits)
+    images, unreadable = (_pdf_pictures if draft.format == "pdf" else _docx_pictures)(source, listed, limits)
     images.sort(key=lambda it: -(it[2].width * it[2].height))
     blocks: list[Block] = []
-    for digest, where, image in images[:MAX_PICTURES]:
-        page = ocr.recognise_cached((digest, 0), image)
+    for key, where, image in images[:MAX_PICTURES]:
+        page = ocr.recognise_cached((key, 0), image)
         text = "\n".join(line.text for line in page.lines).strip()
         if text:
             blocks.append(Block(text=text, location="、".join(where) + MARK, kind="aside", part="picture"))
@@ -57,14 +58,14 @@ def _noted(draft: Draft, *notes: str) -> Draft:
     return replace(draft, notes=draft.notes + tuple(n for n in notes if n not in draft.notes))
 
 
-def _decode(docx: Path, listed: tuple[tuple[str, str], ...], limits: Limits) -> tuple[list, list[str]]:
-    """[(sha256, locations, picture)] for each distinct picture worth reading; the locations of those that
-    could not be decoded."""
+def _docx_pictures(docx: Path, listed: tuple[PictureRef, ...], limits: Limits) -> tuple[list, list[str]]:
+    """[(cache key, locations, picture)] for each distinct picture worth reading; the locations of those
+    that could not be decoded."""
     from .safezip import SafeZip
 
     where: dict[str, list[str]] = {}
-    for part, location in listed:
-        where.setdefault(part, []).append(location)
+    for ref in listed:
+        where.setdefault(ref.part, []).append(ref.location)
     out, bad = [], []
     with SafeZip(docx, limits) as z:
         for part, locations in where.items():
@@ -78,6 +79,36 @@ def _decode(docx: Path, listed: tuple[tuple[str, str], ...], limits: Limits) -> 
                 continue
             if image is not None:
                 out.append((hashlib.sha256(data).hexdigest(), locations, image))
+    return out, bad
+
+
+def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits) -> tuple[list, list[str]]:
+    """Each picture's box on its page, rendered by PDFium at ocr.RENDER_DPI (no larger than ocr.MAX_SIDE):
+    what the reader sees there, whatever the image's own resolution or filters."""
+    import pypdfium2 as pdfium
+
+    from . import ocr
+    from .sniff import sha256_of
+
+    digest = sha256_of(pdf)
+    out, bad = [], []
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for ref in listed:
+            x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
+            try:
+                page = doc[ref.page - 1]
+                width, height = page.get_size()
+                scale = min(ocr.RENDER_DPI / 72, ocr.MAX_SIDE / max(x1 - x0, bottom - top, 1.0))
+                crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+                image = page.render(scale=scale, crop=crop).to_pil().convert("RGB")
+            except Exception:  # noqa: BLE001 — PDFium's errors have no common base
+                bad.append(ref.location)
+                continue
+            key = f"{digest}:{ref.page}:{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}"
+            out.append((key, [ref.location], image))
+    finally:
+        doc.close()
     return out, bad
 
 
