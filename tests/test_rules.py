@@ -43,7 +43,7 @@ def test_a_clean_official_document_has_no_findings(tmp_path, fmt):
 
 # ------------------------------------------------------------------------------------------------ SECRET
 @pytest.mark.parametrize("mark, level, period", [
-    ("秘密★1年", "秘密", "1年"), ("机密★5年", "机密", "5年"), ("绝密★长期", "绝密", "长期")])
+    ("秘密★1年", "秘密", "1年"), ("机密★5年", "机密", "5年"), ("绝密★长期", "绝密", "长期"), ("机密▲5年", "机密", "5年")])
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_secret_mark_fires(tmp_path, fmt, mark, level, period):
     r = check(official_doc(tmp_path / f"s.{fmt}", fmt, copy_no="000037", secrecy=mark))
@@ -105,7 +105,14 @@ def test_not_public_note_fires(tmp_path, fmt, note):
     assert r.disclosable is False
 
 
-@pytest.mark.parametrize("marker", ["内部资料", "内部资料注意保存", "仅供内部参阅", "内部文件"])
+@pytest.mark.parametrize("mark, level", [("密级：秘密", "秘密"), ("秘密级", "秘密"), ("机 密", "机密")])
+def test_a_level_alone_on_its_line_is_a_secrecy_mark(tmp_path, mark, level):
+    r = check(official_doc(tmp_path / "s.docx", copy_no="000037", secrecy=mark))
+    assert the(r, "SECRET").severity == "block"
+    assert r.metadata.secrecy == level
+
+
+@pytest.mark.parametrize("marker", ["内部资料", "内部资料注意保存", "仅供内部参阅", "内部文件", "不宜公开", "涉密文件"])
 def test_not_public_marker_on_its_own_line_fires(tmp_path, marker):
     r = check(official_doc(tmp_path / "n.docx", copy_no=marker, banner=None))
     assert "NOT_PUBLIC" in codes(r)
