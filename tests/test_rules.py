@@ -211,6 +211,15 @@ def test_pii_id_not_for_an_impossible_birth_date(tmp_path):
     assert "PII_ID" not in codes(draft(tmp_path, f"来信人：张某，证件编号{number}。"))
 
 
+@pytest.mark.parametrize("sep", [" ", "-"])
+def test_pii_id_written_in_groups_is_found_and_masked(tmp_path, sep):
+    number = resident_id(ID17)
+    grouped = sep.join((number[:6], number[6:14], number[14:]))
+    f = the(draft(tmp_path, f"来信人：张某，身份证号码 {grouped}，反映其党组织关系转接问题。"), "PII_ID")
+    assert squeeze(f.evidence) == squeeze(grouped)
+    assert number[6:14] not in f.message
+
+
 def test_pii_id_in_a_table_cell(tmp_path):
     number = resident_id(ID17)
     path = make_docx(tmp_path / "t.docx", ["信访件登记表"], tables=[[["姓名", "身份证号码"], ["张某", number]]])
@@ -293,6 +302,20 @@ def test_pii_bank_fires_for_a_luhn_valid_card(tmp_path, number):
     r = draft(tmp_path, f"补助资金请汇入本人银行卡，卡号{number}，开户行：工商银行青川支行。")
     f = the(r, "PII_BANK")
     assert f.severity == "redact"
+    assert re.sub(r"\D", "", f.evidence) == number
+
+
+def test_pii_bank_fires_for_a_19_digit_card_in_groups_of_four(tmp_path):
+    number = luhn_complete("621700123456789012")
+    grouped = " ".join(number[i:i + 4] for i in range(0, 19, 4))  # 6217 0012 3456 7890 12x
+    f = the(draft(tmp_path, f"卡号：{grouped}。"), "PII_BANK")
+    assert re.sub(r"\D", "", f.evidence) == number
+
+
+def test_pii_bank_a_16_digit_card_before_a_short_number_is_still_the_card(tmp_path):
+    number = luhn_complete("622202123456789")
+    grouped = " ".join(number[i:i + 4] for i in range(0, 16, 4))
+    f = the(draft(tmp_path, f"卡号：{grouped} 12月发放。"), "PII_BANK")
     assert re.sub(r"\D", "", f.evidence) == number
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterator
 
 from ..model import DEFAULT_MASKS, Masks
 from ..textutil import iso_date
@@ -54,44 +55,47 @@ def pii_spans(text: str, rules: Rules) -> list[tuple[str, int, int]]:
     """(code, start, end) of every ID, mobile, bank number and protected name in text, without overlaps.
     Used by the checker, the public view and the 公开稿."""
     spans: list[tuple[str, int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for _, a, b in spans)
-
-    for key, code in (("id18", "PII_ID"), ("id15", "PII_ID")):
-        spans += [(code, m.start(), m.end()) for m in rules.pii[key].finditer(text)
-                  if id_valid(m[0]) and free(m.start(), m.end())]
-    for m in rules.pii["bank"].finditer(text):
-        digits = re.sub(r"\D", "", m[0])
-        if 16 <= len(digits) <= 19 and luhn_valid(digits) and free(m.start(), m.end()):
-            spans.append(("PII_BANK", m.start(), m.end()))
-    for m in rules.pii["mobile"].finditer(text):
-        if free(m.start(), m.end()) and not _labelled_otherwise(text, m.start(), rules):
-            spans.append(("PII_PHONE", m.start(), m.end()))
-    for m in rules.pii_name.finditer(text):
-        name = _trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)
-        s, e = m.start("name"), m.start("name") + len(name)
-        if len(name) >= 2 and free(s, e):
-            spans.append(("PII_NAME", s, e))
+    for code, s, e in _candidates(text, rules):
+        if all(e <= a or s >= b for _, a, b in spans):
+            spans.append((code, s, e))
     return sorted(spans, key=lambda s: s[1])
 
 
 def has_pii(text: str, rules: Rules) -> bool:
     """Whether text holds any ID, mobile, bank number or protected name: pii_spans(text) != [], stopping at
     the first valid one (the overlap rule of pii_spans only ever drops a candidate when a span exists)."""
+    return next(_candidates(text, rules), None) is not None
+
+
+def _candidates(text: str, rules: Rules) -> Iterator[tuple[str, int, int]]:
+    """Every valid personal value in text, by kind in order of precedence (IDs, bank cards, mobiles, names);
+    they may overlap. An ID or a card written in groups (510102 19800101 1233, 6222 0212 3456 7890 128)
+    is validated on its digits."""
     for key in ("id18", "id15"):
-        if any(id_valid(m[0]) for m in rules.pii[key].finditer(text)):
-            return True
+        for m in rules.pii[key].finditer(text):
+            if id_valid(SEPARATORS.sub("", m[0])):
+                yield "PII_ID", m.start(), m.end()
     for m in rules.pii["bank"].finditer(text):
-        digits = re.sub(r"\D", "", m[0])
-        if 16 <= len(digits) <= 19 and luhn_valid(digits):
-            return True
-    if any(not _labelled_otherwise(text, m.start(), rules) for m in rules.pii["mobile"].finditer(text)):
-        return True
+        end = m.end()
+        if not _card(m[0]) and m.groupdict().get("tail"):  # 6222 … 7890 12月: the card without the tail
+            end = m.start("tail")
+        if _card(text[m.start():end]):
+            yield "PII_BANK", m.start(), end
+    for m in rules.pii["mobile"].finditer(text):
+        if not _labelled_otherwise(text, m.start(), rules):
+            yield "PII_PHONE", m.start(), m.end()
     for m in rules.pii_name.finditer(text):
-        if len(_trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)) >= 2:
-            return True
-    return False
+        name = _trim_name(m["name"], text[m.start("name"):m.start("name") + 8], rules.pii_name_stops)
+        if len(name) >= 2:
+            yield "PII_NAME", m.start("name"), m.start("name") + len(name)
+
+
+SEPARATORS = re.compile(r"[\s-]")
+
+
+def _card(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    return 16 <= len(digits) <= 19 and luhn_valid(digits)
 
 
 def _labelled_otherwise(text: str, start: int, rules: Rules) -> bool:
