@@ -1,4 +1,5 @@
-"""Writing a simple .xlsx table (openpyxl): bold header, wrapped cells, every string stored as text with
+"""Writing a simple .xlsx table (openpyxl): bold header, wrapped cells, a filter on the header, printed on
+A4 (landscape when wide) one page wide with the header on every page, every string stored as text with
 openpyxl's own string type (a cell starting with = + - @, a tab or a CR never becomes a formula, and no
 apostrophe shows), every string through the public view when one is given; written to a temp file then
 renamed into place."""
@@ -32,6 +33,14 @@ def write_rows(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Sequ
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions  # the liaison sorts and filters by category, scope, date
+    # printed: A4 landscape, all columns on one page width, the header row repeated on every page
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if sum(widths) > 100 else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -240,3 +240,16 @@ def test_spreadsheet_cells_that_look_like_formulas_stay_text(tmp_path) -> None:
     sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and sheet.count('t="inlineStr"') == 12  # header and row, all text
     assert "'=" not in sheet  # no apostrophe shown to readers
+
+
+def test_a_wide_spreadsheet_prints_landscape_one_page_wide_with_its_header_on_every_page(tmp_path) -> None:
+    import openpyxl
+
+    from pipeline.spreadsheet import write_rows
+
+    out = write_rows(tmp_path / "目录.xlsx", "2026年度", ["序号", "事项", "类别"], [[1, "甲", "乙"]], [6, 80, 30])
+    ws = openpyxl.load_workbook(out).active
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)  # 9: A4
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.auto_filter.ref == "A1:C2"
