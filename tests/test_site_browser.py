@@ -50,8 +50,6 @@ def shots(tmp_path_factory) -> Path:
 def browser(request, server):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
 
     binary = shutil.which("chromium") or need_binary("chromium")
     driver_path = shutil.which("chromedriver") or need_binary("chromedriver")
@@ -70,17 +68,28 @@ def browser(request, server):
     driver.set_page_load_timeout(30)
     try:
         _, _, base = server
-        driver.get(base + "/login")
-        driver.find_element("id", "u").send_keys("党员甲")
-        driver.find_element("id", "p").send_keys(PASSWORD)
-        old = driver.find_element("css selector", "h1")
-        driver.find_element("css selector", "form button[type=submit]").click()
-        WebDriverWait(driver, 20).until(EC.staleness_of(old))
+        login(driver, base)
         assert driver.find_element("css selector", "h1").text != "党内公开专栏登录"
         yield driver, width
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def click_and_wait(driver, selector: str) -> None:
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("css selector", "h1")
+    driver.find_element("css selector", selector).click()
+    WebDriverWait(driver, 20).until(EC.staleness_of(old))
+
+
+def login(driver, base: str) -> None:
+    driver.get(base + "/login")
+    driver.find_element("id", "u").send_keys("党员甲")
+    driver.find_element("id", "p").send_keys(PASSWORD)
+    click_and_wait(driver, "form button[type=submit]")
 
 
 def pages(ids) -> dict[str, str]:
@@ -162,3 +171,18 @@ def test_opinion_form_submits_into_feedback_list(browser, server, shots):
     out = WsCli(settings.root)("feedback", "list").stdout
     line = next(ln for ln in out.splitlines() if text in ln)
     assert "网络" in line
+
+
+def test_logout_button_ends_the_session(browser, server, shots):
+    driver, width = browser
+    settings, ids, base = server
+    driver.get(base + "/inside/index.html")
+    button = driver.find_element("css selector", "form.account button")
+    assert button.is_displayed()
+    assert button.text == "退出登录"
+    click_and_wait(driver, "form.account button")
+    assert driver.find_element("css selector", "h1").text == "已退出登录"
+    driver.get(base + "/inside/index.html")
+    assert driver.find_element("css selector", "h1").text == "党内公开专栏登录"
+    login(driver, base)  # the other tests of this browser stay logged in
+    assert driver.find_element("css selector", "h1").text == TITLES["inside_home"]

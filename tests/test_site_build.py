@@ -2,8 +2,6 @@
 personal number anywhere in public/, atomic and incremental builds, site.auto."""
 from __future__ import annotations
 
-import json
-import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -139,24 +137,56 @@ def test_unchanged_rebuild_writes_nothing(fresh):
     assert r.written == 0
 
 
+def inodes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_ino for c in ("public", "inside") for p in all_files(site / c)}
+
+
 def test_rebuild_after_one_publish_writes_only_what_changed(fresh):
     settings, ids = fresh
     site = settings.root / "site"
-    old_plain = os.stat(site / "public" / "items" / f"{ids['plain']}.html").st_ino
-    before = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
+    before = inodes(site)
     with open_session(settings, clock=NOW) as s:
         api.publish(s, ids["inside_first"], "outside", "章晓鸣", When(date(2026, 11, 6)))
         r = api.build_site(s, today=TODAY)
-    after = json.loads((site / ".manifest.json").read_text(encoding="utf-8"))
-    changed = {k for k in after if before.get(k) != after[k]}
+    after = inodes(site)
+    rewritten = {k for k in after if before.get(k) != after[k]}  # every other file is a hard link to the old one
     item = ids["inside_first"]
     # the item's category page (第1类: 关于调整机关党支部设置的决定) and the inside catalogue's 公开范围 change too
-    assert changed == {f"public/items/{item}.html", "public/index.html", "public/category/1.html",
-                       "public/catalogue/2026.html", f"inside/items/{item}.html", "inside/catalogue/2026.html",
-                       "inside/工作台.html"}
+    assert rewritten == {f"public/items/{item}.html", "public/index.html", "public/category/1.html",
+                         "public/catalogue/2026.html", f"inside/items/{item}.html", "inside/catalogue/2026.html",
+                         "inside/工作台.html"}
     assert r.written == 7
-    assert os.stat(site / "public" / "items" / f"{ids['plain']}.html").st_ino == old_plain  # linked, not rewritten
     assert not list(site.glob(".build-*"))
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for c in ("public", "inside") for p in all_files(site / c)}
+
+
+def test_an_incremental_build_after_a_publish_equals_a_full_build(fresh, tmp_path):
+    settings, ids = fresh
+    with open_session(settings, clock=NOW) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", When(date(2026, 11, 6)))
+        api.build_site(s, today=TODAY)
+    shutil.copytree(settings.root, tmp_path / "again", ignore=shutil.ignore_patterns("site"))
+    again = load_workspace(tmp_path / "again")
+    with open_session(again) as s:
+        api.build_site(s, today=TODAY)
+    incremental, full = site_files(settings.root / "site"), site_files(again.root / "site")
+    assert sorted(incremental) == sorted(full)
+    assert [k for k in full if incremental[k] != full[k]] == []
+
+
+def test_a_second_build_converts_nothing(fresh):
+    settings, ids = fresh
+    cache = settings.root / "site" / ".cache"
+    converted = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.html")}
+    shutil.rmtree(settings.root / "site" / "public")
+    shutil.rmtree(settings.root / "site" / "inside")
+    with open_session(settings) as s:
+        api.build_site(s, today=TODAY)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.html")} == converted
+    assert (settings.root / "site" / "public" / "items" / f"{ids['plain']}.html").is_file()
 
 
 def test_a_failed_build_leaves_the_old_site_as_it_was(fresh):

@@ -84,6 +84,51 @@ def test_login_opens_inside_and_status(ws):
     assert "领导小组工作台" in status.text
 
 
+def test_inside_pages_name_the_user_and_carry_a_logout_form(ws):
+    settings, ids = ws
+    add_user(settings, "党员甲", PASSWORD)
+    with running(settings, TODAY) as base:
+        c = Client(base)
+        c.login("党员甲", PASSWORD)
+        page = c.get("/inside/index.html").text
+        status = c.get("/status").text
+    assert "已登录：党员甲" in page
+    assert 'action="/logout"' in page
+    assert 'action="/logout"' in status
+
+
+def test_logout_ends_the_session(ws):
+    settings, ids = ws
+    add_user(settings, "党员甲", PASSWORD)
+    with running(settings, TODAY) as base:
+        c = Client(base)
+        c.login("党员甲", PASSWORD)
+        token = c.token(c.get("/inside/index.html").text)
+        out = c.post("/logout", {"csrf": token})
+        after = c.get("/inside/index.html")
+    assert out.status == 200
+    assert "已退出登录" in out.text
+    assert after.status == 303
+
+
+def test_logout_without_csrf_is_refused_and_keeps_the_session(ws):
+    settings, ids = ws
+    add_user(settings, "党员甲", PASSWORD)
+    with running(settings, TODAY) as base:
+        c = Client(base)
+        c.login("党员甲", PASSWORD)
+        out = c.post("/logout", {"csrf": "0" * 64})
+        after = c.get("/inside/index.html")
+    assert out.status == 400
+    assert after.status == 200
+
+
+def test_the_built_inside_pages_hold_no_logout_form(ws):
+    settings, ids = ws  # opened from a file share there is no login, so nothing to log out of
+    html = (settings.root / "site" / "inside" / "index.html").read_text(encoding="utf-8")
+    assert 'action="/logout"' not in html
+
+
 def test_passwords_are_stored_hashed(ws):
     settings, ids = ws
     from click.testing import CliRunner

@@ -2,8 +2,10 @@
 
 A build is atomic: the new public/ and inside/ are written into a staging folder beside them and swapped in
 (renameat2 RENAME_EXCHANGE on Linux; elsewhere two renames), so a reader never sees half a site. It is
-incremental: a manifest of page hashes lets unchanged files be hard-linked from the previous build, only
-changed pages are written, and document conversions are cached by content hash (.cache/)."""
+incremental: the ledger is read in a few queries (snapshot.py); every page has a fingerprint of its inputs
+(template, settings, the entries it lists), so a page whose inputs did not change is hard-linked from the
+previous build without being rendered, and a page rendered again but identical to the old one is linked too;
+documents are converted once, cached by the sha256 the ledger recorded (.cache/)."""
 from __future__ import annotations
 
 import ctypes
@@ -29,10 +31,12 @@ from . import view
 from .collect import COLUMNS, collect
 from .content import Converter
 from .pages import Lazy, column_pages, stylesheet
+from .snapshot import snapshot
 from .status import compute
 
 log = logging.getLogger("gongkai.site")
 MANIFEST = ".manifest.json"
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
     out = site_dir(settings, out)
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
-        entries = collect(settings, ledger, rules, Converter(out / ".cache"))
-        status = compute(settings, ledger, rules, today)
+        snap = snapshot(ledger)
+        entries = collect(settings, snap, rules, Converter(out / ".cache"))
+        status = compute(settings, snap, rules, today)
         files: dict[str, dict[str, bytes | Path | Lazy]] = {}
         for column in COLUMNS:
             pages: dict[str, bytes | Path | Lazy] = dict(column_pages(column, entries[column], settings, rules, today,
@@ -73,57 +78,72 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
                        time.perf_counter() - started)
 
 
-def _digest(value: bytes | Path | Lazy) -> str:
+def _inputs(value: bytes | Path | Lazy, salt: str) -> str | None:
+    """What a file is made from, when that is known without making it (None: bytes, compared by content)."""
     if isinstance(value, Lazy):
-        return value.key
+        return f"{value.key}:{salt}"
     if isinstance(value, Path):
         st = value.stat()
         return f"file:{value}:{st.st_size}:{st.st_mtime_ns}"
-    return hashlib.sha256(value).hexdigest()
+    return None
 
 
 def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]], pv: view.PublicView) -> tuple[int, int, dict]:
     old = _read_json(out / MANIFEST)
-    manifest: dict[str, str] = {}
+    if old.get("version") != MANIFEST_VERSION:
+        old = {}
+    old_inputs, old_sha = old.get("inputs", {}), old.get("sha", {})
+    inputs: dict[str, str] = {}
+    shas: dict[str, str] = {}
+    salt = view.fingerprint(pv)  # new personal-information rules: every public page is made and guarded again
     written = kept = 0
     stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
+        made: set[Path] = set()
         for column, pages in files.items():
             for rel, value in pages.items():
                 key = f"{column}/{rel}"
-                digest = manifest[key] = _digest(value)
                 target = stage / column / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 previous = out / column / rel
-                if old.get(key) == digest and previous.is_file() and _link(previous, target):
+                given = _inputs(value, salt if column == "public" else "")
+                if given is not None:
+                    inputs[key] = given
+                if given is not None and old_inputs.get(key) == given and key in old_sha and _link(previous, target):
+                    shas[key] = old_sha[key]
                     kept += 1
                     continue
                 if isinstance(value, Lazy):
                     value = value.make()
+                data = value.read_bytes() if isinstance(value, Path) else value
                 if column == "public":
-                    _guard(rel, value, pv)
-                if isinstance(value, Path):
-                    shutil.copyfile(value, target)
-                else:
-                    target.write_bytes(value)
+                    _guard(rel, data, pv)
+                digest = shas[key] = hashlib.sha256(data).hexdigest()
+                if old_sha.get(key) == digest and _link(previous, target):  # made again, and the same
+                    kept += 1
+                    continue
+                target.write_bytes(data)
                 written += 1
         for column in files:
             (stage / column).mkdir(exist_ok=True)
             swap_in(stage / column, out / column)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return written, kept, manifest
+    return written, kept, {"version": MANIFEST_VERSION, "inputs": inputs, "sha": shas}
 
 
-def _guard(rel: str, value: bytes | Path, pv: view.PublicView) -> None:
+def _guard(rel: str, value: bytes, pv: view.PublicView) -> None:
     """The last line: no raw personal number in any public file name or page (text and attributes)."""
     if view.leaks(rel, pv):
         raise RenderError(f"网站公开栏目的文件名 {rel} 含有个人信息，已停止生成；原网站保持不变。")
-    if isinstance(value, bytes) and rel.endswith((".html", ".css")) and view.leaks(value.decode("utf-8"), pv):
+    if rel.endswith((".html", ".css")) and view.leaks(value.decode("utf-8"), pv):
         raise RenderError(f"网站公开栏目的页面 {rel} 含有个人信息，已停止生成；原网站保持不变。")
 
 
 def _link(src: Path, dst: Path) -> bool:
+    """Hard-link a file of the previous build (False: there is none, or the file system has no hard links)."""
     try:
         os.link(src, dst)
         return True

@@ -12,9 +12,10 @@ from ..model import Item
 from ..rules import Rules
 from ..workflow import SCOPE_NAMES, STATUS_NAMES, facts
 from ..workspace import Settings
-from . import view
 from ..read import sha256_of
+from . import view
 from .content import Converter, text_of
+from .snapshot import Snapshot
 
 COLUMNS = ("public", "inside")
 COLUMN_NAMES = {"public": "党外公开", "inside": "党内公开"}
@@ -39,6 +40,16 @@ class Opinion:
 
 
 @dataclass(frozen=True)
+class Doc:
+    """A converted document: named by its sha256, read only when a page that shows it is rendered."""
+    sha: str
+    path: Path
+
+    def html(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     title: str
@@ -54,7 +65,7 @@ class Entry:
     published: str  # the date it was disclosed in this column ("" while only pre-disclosed)
     period: Period | None
     summary: str
-    content: str  # sanitised HTML, or ""
+    doc: Doc | None  # the converted document (sanitised HTML in the conversion cache), or None
     note: str  # why there is no content, or what the linked file is
     file_src: Path | None  # a PDF to copy into the column's files/
     opinions: tuple[Opinion, ...]
@@ -70,10 +81,11 @@ class Entry:
 
 @dataclass(frozen=True)
 class Plan:
-    """What one entry needs converted: (sha, path) of a .docx, resolved before the pages are made."""
+    """What one entry shows: the document's path and the sha256 the ledger recorded for it."""
     item: Item
     column: str
     source: Path | None
+    sha: str | None
 
 
 def columns_of(item: Item, fs: list[dict], rules: Rules) -> dict[str, str]:
@@ -96,25 +108,41 @@ def columns_of(item: Item, fs: list[dict], rules: Rules) -> dict[str, str]:
     return out
 
 
-def collect(settings: Settings, ledger: Ledger, rules: Rules, converter: Converter) -> dict[str, list[Entry]]:
+def collect(settings: Settings, ledger: Ledger | Snapshot, rules: Rules, converter: Converter) -> dict[str, list[Entry]]:
+    """Every entry of both columns. The documents are named by the sha256 the ledger recorded (the 公开稿's
+    artifact, the original's version), so an unchanged item is never read, hashed or converted again."""
     pv = view.public_view(settings, rules)
-    items = ledger.items()
     plans: list[tuple[Plan, str, list[dict]]] = []
-    for item in items:
+    for item in ledger.items():
         fs = facts(ledger, item)
         for column, when in columns_of(item, fs, rules).items():
-            src = view.public_copy(settings, ledger, item) if column == "public" else view.original(settings, ledger, item)
-            plans.append((Plan(item, column, src), when, fs))
-    shas = {p.source: sha256_of(p.source) for p, _, _ in plans if p.source and p.source.suffix.lower() == ".docx"}
-    converter.prepare([(sha, path) for path, sha in shas.items()])
+            plans.append((_plan(settings, ledger, item, column), when, fs))
+    converter.prepare({p.sha: p.source for p, _, _ in plans if p.source and p.sha and _is_docx(p.source)})
+    salt = view.fingerprint(pv)
     out: dict[str, list[Entry]] = {c: [] for c in COLUMNS}
     for plan, when, fs in plans:
-        out[plan.column].append(_entry(settings, ledger, pv, converter, plan, when, fs, shas))
+        out[plan.column].append(_entry(ledger, pv, converter, plan, when, fs, salt))
     return out
 
 
-def _entry(settings: Settings, ledger: Ledger, pv: view.PublicView, converter: Converter, plan: Plan, when: str,
-           fs: list[dict], shas: dict[Path, str]) -> Entry:
+def _is_docx(path: Path) -> bool:
+    return path.suffix.lower() == ".docx"
+
+
+def _plan(settings: Settings, ledger: Ledger | Snapshot, item: Item, column: str) -> Plan:
+    if column == "public":
+        art = ledger.artifact(item.id, item.version, "redacted")
+        src = view.public_copy(settings, ledger, item)
+        sha = art.sha256 if art and art.sha256 else None
+    else:
+        src, sha = view.original(settings, ledger, item), item.sha256
+    if src is not None and sha is None and _is_docx(src):  # a 公开稿 recorded before its hash was (migration 7)
+        sha = sha256_of(src)
+    return Plan(item, column, src, sha)
+
+
+def _entry(ledger: Ledger | Snapshot, pv: view.PublicView, converter: Converter, plan: Plan, when: str,
+           fs: list[dict], salt: str) -> Entry:
     item, public = plan.item, plan.column == "public"
     md = item.report.metadata
     app = md.application if md else None
@@ -122,7 +150,7 @@ def _entry(settings: Settings, ledger: Ledger, pv: view.PublicView, converter: C
     def t(value: str | None) -> str:
         return view.shown(value, pv) if public else (value or "")
 
-    content, note, file_src = _content(plan, converter, pv, shas)
+    doc, note, file_src = _content(plan, converter, pv, salt)
     periods = [f for f in fs if f.get("kind") == "predisclose"]
     period = Period(periods[-1]["start"], periods[-1]["end"], int(periods[-1].get("days", 0))) if periods else None
     if view.party_only(item, pv.rules):
@@ -140,24 +168,27 @@ def _entry(settings: Settings, ledger: Ledger, pv: view.PublicView, converter: C
         category=md.category if md else None, category_name=(md.category_name if md else None) or "类别待定",
         scope=t(scope), form=t((app.form if app and app.form else None) or "书面式公开、网络式公开"),
         status=item.status, status_name=STATUS_NAMES.get(item.status, item.status), published=when,
-        period=period, summary=t(ledger.summary(item.id, item.version)), content=content, note=note,
+        period=period, summary=t(ledger.summary(item.id, item.version)), doc=doc, note=note,
         file_src=file_src, opinions=opinions)
 
 
-def _content(plan: Plan, converter: Converter, pv: view.PublicView, shas: dict[Path, str]) -> tuple[str, str, Path | None]:
+def _content(plan: Plan, converter: Converter, pv: view.PublicView, salt: str) -> tuple[Doc | None, str, Path | None]:
     src, public = plan.source, plan.column == "public"
     if "NO_TEXT" in plan.item.report.codes:  # a scan: the text could not be checked
         if public:
-            return "", "本件为扫描件，已经人工核对后公开；全文请到局党务公开领导小组办公室查阅。", None
-        return "", "本件为扫描件，请查阅原件（PDF）。", src if src and src.suffix.lower() == ".pdf" else None
+            return None, "本件为扫描件，已经人工核对后公开；全文请到局党务公开领导小组办公室查阅。", None
+        return None, "本件为扫描件，请查阅原件（PDF）。", src if src and src.suffix.lower() == ".pdf" else None
     if src is None:
-        return "", ("公开稿尚未生成，暂不显示全文。" if public else "原件未找到，请联系联络员。"), None
+        return None, ("公开稿尚未生成，暂不显示全文。" if public else "原件未找到，请联系联络员。"), None
     if src.suffix.lower() == ".pdf":
-        return "", "全文见所附 PDF 文件。", src
-    html = converter.html(shas[src], src)
-    if public and converter.leaks(shas[src], html, lambda h: view.leaks(text_of(h), pv), view.fingerprint(pv)):
-        return "", "公开稿复核未通过（仍含个人信息），暂不显示全文。", None
-    return html, "", None
+        return None, "全文见所附 PDF 文件。", src
+    if not _is_docx(src) or plan.sha is None:
+        return None, "本件格式不能在网页上显示，请联系联络员查阅原件。", None
+    if plan.sha in converter.refused or not converter.has(plan.sha):
+        return None, ("公开稿与台账记录不一致，暂不显示全文。" if public else "原件与台账记录不一致，请联系联络员。"), None
+    if public and converter.leaks(plan.sha, lambda h: view.leaks(text_of(h), pv), salt):
+        return None, "公开稿复核未通过（仍含个人信息），暂不显示全文。", None
+    return Doc(plan.sha, converter.path(plan.sha)), "", None
 
 
 def today_open(entries: list[Entry], today: date) -> list[Entry]:

@@ -11,6 +11,8 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..read import sha256_of
+
 CACHE_VERSION = "1"
 TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "u", "s", "sub", "sup", "br",
         "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "blockquote"}
@@ -41,22 +43,42 @@ def docx_html(path: Path) -> str:
                      strip_comments=True)
 
 
-STYLE = re.compile(rb"<w:style\b[^>]*?w:styleId=\"([^\"]*)\".*?</w:style>", re.S)
 STYLES_OPEN = re.compile(rb"<w:styles\b[^>]*>")
 
 
 def _used_styles(data: bytes, used: set[str]) -> bytes:
-    """styles.xml with only the w:style elements the body uses (mammoth reads only their names)."""
+    """styles.xml with only the w:style elements the body uses (mammoth reads only their names): each used
+    id is looked up directly, so Word's table of hundreds of latent styles is never scanned by a regex."""
     head = STYLES_OPEN.search(data)
     if head is None:
         return data
-    keep = [m[0] for m in STYLE.finditer(data, head.end()) if m[1].decode("utf-8", "replace") in used]
+    keep = []
+    for style_id in sorted(used):
+        at = data.find(b'w:styleId="' + style_id.encode("utf-8") + b'"', head.end())
+        if at < 0:
+            continue
+        start = data.rfind(b"<w:style ", head.end(), at)
+        end = data.find(b"</w:style>", at)
+        if start >= 0 and end >= 0:
+            keep.append(data[start:end + len(b"</w:style>")])
     return data[:head.end()] + b"".join(keep) + b"</w:styles>"
 
 
+def _needed(name: str, body: bytes, styles: bytes) -> bool:
+    """Lists and notes are read only when the body (or a style it uses) refers to them."""
+    if name == "word/numbering.xml":
+        return b"w:numPr" in body or b"w:numPr" in styles
+    if name == "word/footnotes.xml":
+        return b"w:footnoteReference" in body
+    if name == "word/endnotes.xml":
+        return b"w:endnoteReference" in body
+    return True
+
+
 def _slim(path: Path) -> io.BytesIO:
-    """The parts mammoth reads, with styles.xml cut to the styles the body uses: Word's full style
-    table (hundreds of latent styles) is most of mammoth's time on a short document."""
+    """The parts mammoth reads, with styles.xml cut to the styles the body uses and lists and notes left out
+    when nothing refers to them: Word's full style table (hundreds of latent styles) and an unused
+    numbering part are most of mammoth's time on a short document."""
     out = io.BytesIO()
     with zipfile.ZipFile(path) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as o:
         infos = {i.filename: i for i in z.infolist()}
@@ -64,65 +86,84 @@ def _slim(path: Path) -> io.BytesIO:
             raise ValueError("too large")
         body = z.read("word/document.xml")
         used = {m.decode("utf-8", "replace") for m in USED_STYLE.findall(body)}
+        styles = _used_styles(z.read("word/styles.xml"), used) if "word/styles.xml" in infos else b""
         for name in KEEP_PARTS:
-            if name not in infos:
+            if name not in infos or not _needed(name, body, styles):
                 continue
-            data = body if name == "word/document.xml" else z.read(name)
-            if name == "word/styles.xml":
-                data = _used_styles(data, used)
-            o.writestr(name, data)
+            o.writestr(name, body if name == "word/document.xml" else styles if name == "word/styles.xml"
+                       else z.read(name))
     out.seek(0)
     return out
 
 
+def _convert(job: tuple[str, Path]) -> tuple[str, str | None]:
+    """(sha, html) for a pool worker; html is None when the file is no longer the one the ledger recorded."""
+    sha, path = job
+    try:
+        if sha256_of(path) != sha:
+            return sha, None
+    except OSError:
+        return sha, None
+    return sha, docx_html(path)
+
+
 class Converter:
-    """docx → HTML with a cache folder keyed by content hash."""
+    """docx → HTML with a cache folder keyed by the sha256 the ledger recorded for the document. The folder is
+    listed once per build, so an unchanged item costs no file system call until its page is rendered."""
 
     def __init__(self, cache: Path):
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
+        self.names = set(os.listdir(cache))
+        self.refused: set[str] = set()  # recorded sha, but the file on disk is another
 
-    def leaks(self, sha: str, html: str, check, salt: str) -> bool:
+    def _name(self, sha: str) -> str:
+        return f"{sha}.v{CACHE_VERSION}.html"
+
+    def has(self, sha: str) -> bool:
+        return self._name(sha) in self.names
+
+    def path(self, sha: str) -> Path:
+        return self.cache / self._name(sha)
+
+    def html(self, sha: str) -> str:
+        return self.path(sha).read_text(encoding="utf-8")
+
+    def leaks(self, sha: str, check, salt: str) -> bool:
         """The public guard's verdict on a converted document; a clean verdict is remembered per document and
         rules (salt: a fingerprint of the PII patterns), a leak is checked again every build."""
-        mark = self.cache / f"{sha}.v{CACHE_VERSION}.{salt}.clean"
-        if mark.is_file():
+        mark = f"{sha}.v{CACHE_VERSION}.{salt}.clean"
+        if mark in self.names:
             return False
-        if check(html):
+        if check(self.html(sha)):
             return True
-        mark.touch()
+        (self.cache / mark).touch()
+        self.names.add(mark)
         return False
 
-    def _cached(self, sha: str) -> Path:
-        return self.cache / f"{sha}.v{CACHE_VERSION}.html"
-
-    def prepare(self, files: list[tuple[str, Path]], workers: int | None = None) -> None:
-        """Convert the (sha, path) pairs that are not cached yet, in parallel when there are many."""
-        todo = {sha: path for sha, path in files if not self._cached(sha).is_file()}
+    def prepare(self, files: dict[str, Path], workers: int | None = None) -> None:
+        """Convert the documents (sha → path) not cached yet, in a process pool when there are many."""
+        todo = [(sha, path) for sha, path in files.items() if not self.has(sha)]
         if not todo:
             return
         workers = workers or min(os.cpu_count() or 1, 4)
         if len(todo) < 16 or workers < 2:
-            for sha, path in todo.items():
-                self._store(sha, docx_html(path))
+            results = map(_convert, todo)
+            self._store_all(results)
             return
         with ProcessPoolExecutor(workers) as pool:
-            for sha, html in zip(todo, pool.map(docx_html, todo.values(), chunksize=8)):
-                self._store(sha, html)
+            self._store_all(pool.map(_convert, todo, chunksize=max(1, min(32, len(todo) // (4 * workers)))))
 
-    def html(self, sha: str, path: Path) -> str:
-        cached = self._cached(sha)
-        if cached.is_file():
-            return cached.read_text(encoding="utf-8")
-        html = docx_html(path)
-        self._store(sha, html)
-        return html
-
-    def _store(self, sha: str, html: str) -> None:
-        target = self._cached(sha)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, target)
+    def _store_all(self, results) -> None:
+        for sha, html in results:
+            if html is None:
+                self.refused.add(sha)
+                continue
+            target = self.path(sha)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)
+            self.names.add(target.name)
 
 
 BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|td|th|tr|br|table|ul|ol|blockquote)\b[^>]*>")

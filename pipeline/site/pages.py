@@ -20,6 +20,7 @@ from .status import Status
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEEDBACK_MARK = "<!--gongkai:feedback-form-->"  # gongkai serve puts the opinion form here
+ACCOUNT_MARK = "<!--gongkai:account-->"  # and, on inside pages, who is logged in with a logout button
 STATUS_PAGE = "工作台.html"
 LATEST = 20
 
@@ -54,8 +55,34 @@ def _render(name: str, **ctx) -> bytes:
     return environment().get_template(name).render(**ctx).encode("utf-8")
 
 
+@lru_cache(maxsize=1)
+def templates_fingerprint() -> str:
+    """Changes when any template or the stylesheet changes: a new gongkai version rewrites every page."""
+    h = sha256()
+    for path in sorted(TEMPLATES.iterdir()):
+        h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _inputs(value: object, keys: dict[int, str]) -> object:
+    """What a page's context is made of, with every entry replaced by its fingerprint (computed once)."""
+    if isinstance(value, Entry):
+        return keys[id(value)]
+    if isinstance(value, (list, tuple)):
+        return tuple(_inputs(v, keys) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _inputs(v, keys)) for k, v in sorted(value.items()))
+    return repr(value)
+
+
+def _page(keys: dict[int, str], name: str, **ctx) -> Lazy:
+    """A page rendered only when its inputs (template, context, listed entries) changed since the last build."""
+    key = sha256(repr((templates_fingerprint(), name, _inputs(ctx, keys))).encode("utf-8")).hexdigest()
+    return Lazy(f"page:{key}", lambda: _render(name, **ctx))
+
+
 def column_pages(column: str, entries: list[Entry], settings: Settings, rules: Rules, today: date,
-                 status: Status | None = None) -> dict[str, bytes | Lazy]:
+                 status: Status | None = None) -> dict[str, Lazy]:
     counts = Counter(e.category for e in entries)
     # the nav is the same on every page whatever is published: one publish rewrites only the pages it changes
     nav = [Nav(c.code, c.name, counts.get(c.code, 0)) for c in rules.categories] + [Nav(0, "类别待定", counts.get(None, 0))]
@@ -64,41 +91,45 @@ def column_pages(column: str, entries: list[Entry], settings: Settings, rules: R
     base = {"column": column, "column_name": COLUMN_NAMES[column], "org": settings.org, "office": settings.office,
             "nav": nav, "phone": settings.phone, "box": settings.opinion_box, "years": years,
             "supervisors": "、".join(settings.supervisors), "today": today.isoformat(),
-            "has_status": status is not None, "status_page": STATUS_PAGE}
-    out: dict[str, bytes | Lazy] = {
-        "index.html": _render("home.html", root="", title="首页", latest=published[:LATEST],
-                              open=today_open(entries, today), total=len(published), **base),
-        "results.html": _render("results.html", root="", title="处理结果公开",
-                                items=[e for e in entries if any(o.answer for o in e.opinions)], **base),
-        "catalogue/index.html": _render("catalogue_index.html", root="../", title="党务公开目录", **base),
+            "has_status": status is not None, "status_page": STATUS_PAGE, "account_mark": ACCOUNT_MARK}
+    keys = {id(e): sha256(repr(e).encode("utf-8")).hexdigest() for e in entries}
+    out: dict[str, Lazy] = {
+        "index.html": _page(keys, "home.html", root="", title="首页", latest=published[:LATEST],
+                            open=today_open(entries, today), total=len(published), **base),
+        "results.html": _page(keys, "results.html", root="", title="处理结果公开",
+                              items=[e for e in entries if any(o.answer for o in e.opinions)], **base),
+        "catalogue/index.html": _page(keys, "catalogue_index.html", root="../", title="党务公开目录", **base),
     }
     for n in nav:
         listed = sorted((e for e in entries if (e.category or 0) == n.code),
                         key=lambda e: (e.published or (e.period.start if e.period else ""), e.id),
                         reverse=True)
-        out[f"category/{n.code}.html"] = _render("category.html", root="../", title=n.name, cat=n, items=listed, **base)
+        out[f"category/{n.code}.html"] = _page(keys, "category.html", root="../", title=n.name, cat=n, items=listed,
+                                               **base)
     for year in years:
         rows = sorted((e for e in published if e.published.startswith(year)), key=lambda e: (e.published, e.id))
-        out[f"catalogue/{year}.html"] = _render("catalogue.html", root="../", title=f"{year}年党务公开目录",
-                                                year=year, items=rows, **base)
+        out[f"catalogue/{year}.html"] = _page(keys, "catalogue.html", root="../", title=f"{year}年党务公开目录",
+                                              year=year, items=rows, **base)
     # what an item page reads besides its entry: the nav's names (not its counts) and the column's settings
-    shared = repr(([(n.code, n.name) for n in nav], {k: v for k, v in base.items() if k != "nav"}))
+    item_base = {**base, "nav": [Nav(n.code, n.name, 0) for n in nav]}
     for e in entries:
         mark = FEEDBACK_MARK if e.open_for_opinions else ""
-        key = sha256(repr((e, mark, shared)).encode("utf-8")).hexdigest()
-        out[f"items/{e.id}.html"] = Lazy(f"page:{key}", lambda e=e, mark=mark: _render(
-            "item.html", root="../", title=e.title, e=e, feedback_mark=mark, **base))
+        key = sha256(repr((templates_fingerprint(), keys[id(e)], mark, _inputs(item_base, keys))).encode("utf-8"))
+        out[f"items/{e.id}.html"] = Lazy(f"page:{key.hexdigest()}", lambda e=e, mark=mark: _render(
+            "item.html", root="../", title=e.title, e=e, content=e.doc.html() if e.doc else "", feedback_mark=mark,
+            **base))
     if status is not None:
-        out[STATUS_PAGE] = status_page(status, settings, rules, base)
+        out[STATUS_PAGE] = _page(keys, "status.html", root="", title="领导小组工作台", s=status, **base)
     return out
 
 
 def status_page(status: Status, settings: Settings, rules: Rules, base: dict | None = None, root: str = "") -> bytes:
     if base is None:
+        nav = [Nav(c.code, c.name, 0) for c in rules.categories] + [Nav(0, "类别待定", 0)]
         base = {"column": "inside", "column_name": COLUMN_NAMES["inside"], "org": settings.org,
-                "office": settings.office, "nav": [], "phone": settings.phone, "box": settings.opinion_box,
+                "office": settings.office, "nav": nav, "phone": settings.phone, "box": settings.opinion_box,
                 "years": [], "supervisors": "、".join(settings.supervisors), "today": status.today,
-                "has_status": True, "status_page": STATUS_PAGE}
+                "has_status": True, "status_page": STATUS_PAGE, "account_mark": ACCOUNT_MARK}
     return _render("status.html", root=root, title="领导小组工作台", s=status, **base)
 
 

@@ -25,7 +25,7 @@ from ..ledger import Ledger
 from ..render import clean_text
 from ..workspace import Settings
 from .build import site_dir
-from .pages import FEEDBACK_MARK, environment, status_page
+from .pages import ACCOUNT_MARK, FEEDBACK_MARK, environment, status_page
 from .users import check_user, load_users, secret_key
 
 MAX_CONTENT, MAX_NAME, MAX_CONTACT = 2000, 50, 100
@@ -65,6 +65,7 @@ class RateLimit:
 
 def create_app(settings: Settings, site: Path | None = None, today: Callable[[], date] | None = None):
     from flask import Flask, abort, redirect, request, send_from_directory, session
+    from werkzeug.security import safe_join
 
     from ..workdays import Clock
 
@@ -104,7 +105,7 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
         html = environment().get_template(template).render(
             root=root_url, column="public", column_name="党外公开", org=settings.org, office=settings.office, nav=[],
             phone=settings.phone, box=settings.opinion_box, supervisors="、".join(settings.supervisors),
-            today=today().isoformat(), has_status=False, status_page="", years=[], **ctx)
+            today=today().isoformat(), has_status=False, status_page="", years=[], account_mark="", **ctx)
         return with_csrf(html, status)
 
     def message(heading: str, lines: list[str], status: int = 200, back: str = "/public/index.html"):
@@ -137,20 +138,26 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
         html = body.decode("utf-8").replace(FEEDBACK_MARK, form.replace(TOKEN_SLOT, token_for(cookie)))
         return html.encode("utf-8"), extra
 
+    def account_box() -> str:
+        return environment().get_template("_account.html").render(user=session.get("user", ""), token=TOKEN_SLOT)
+
     def serve_file(folder: Path, path: str):
         path = path or "index.html"
         if path.endswith("/"):
             path += "index.html"
         m = re.fullmatch(r"items/(GK-\d{4}-\d{4})\.html", path)
-        if m and settings.site_feedback:
-            target = folder / path
-            if not target.is_file():
+        marked = folder == inside and path.endswith(".html")  # the logout button, with this visitor's token
+        if marked or (m and settings.site_feedback):
+            target = safe_join(str(folder), path)
+            if target is None or not Path(target).is_file():
                 abort(404)
-            html = target.read_text(encoding="utf-8")
-            if FEEDBACK_MARK in html:
-                form = environment().get_template("feedback_form.html").render(
-                    item_id=m[1], token=TOKEN_SLOT, max_content=MAX_CONTENT, max_name=MAX_NAME, max_contact=MAX_CONTACT)
-                return with_csrf(html.replace(FEEDBACK_MARK, form))
+            html = Path(target).read_text(encoding="utf-8")
+            if m and settings.site_feedback and FEEDBACK_MARK in html:
+                html = html.replace(FEEDBACK_MARK, environment().get_template("feedback_form.html").render(
+                    item_id=m[1], token=TOKEN_SLOT, max_content=MAX_CONTENT, max_name=MAX_NAME, max_contact=MAX_CONTACT))
+            if marked:
+                html = html.replace(ACCOUNT_MARK, account_box())
+            return with_csrf(html)
         return send_from_directory(folder, path, max_age=60)
 
     def logged_in() -> bool:
@@ -184,12 +191,13 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
         if gate:
             return gate
         from ..rules import load_rules
+        from .snapshot import snapshot
         from .status import compute
 
         rules = load_rules(settings.rules_file)
         with Ledger(settings.db, clock) as ledger:
-            html = status_page(compute(settings, ledger, rules, today()), settings, rules, root="/inside/")
-        return app.response_class(html, 200, mimetype="text/html")
+            html = status_page(compute(settings, snapshot(ledger), rules, today()), settings, rules, root="/inside/")
+        return with_csrf(html.decode("utf-8").replace(ACCOUNT_MARK, account_box()))
 
     @app.get("/login")
     def login_form():
@@ -214,8 +222,11 @@ def create_app(settings: Settings, site: Path | None = None, today: Callable[[],
 
     @app.post("/logout")
     def logout():
+        if not csrf_ok():
+            return message("退出未成功", ["页面已过期（缺少有效的校验码）。请刷新页面后再点击“退出登录”。"], 400,
+                           "/inside/index.html")
         session.clear()
-        return redirect("/public/index.html", 303)
+        return message("已退出登录", ["您已退出党内公开专栏。再次查看请重新登录。"], 200, "/public/index.html")
 
     @app.post("/feedback/<item_id>")
     def feedback(item_id: str):
