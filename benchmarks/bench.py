@@ -265,6 +265,7 @@ def main() -> None:
     ap.add_argument("--site", action="store_true", help="also measure site build / rebuild / serve for --site-n items")
     ap.add_argument("--site-only", action="store_true", help="measure only the site figures")
     ap.add_argument("--site-n", type=int, default=1000)
+    ap.add_argument("--site-repeat", type=int, default=3, help="site figures: min of this many rounds")
     ap.add_argument("--hostile-only", action="store_true", help="measure only the hostile files (issue 9 §4)")
     ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
     ap.add_argument("--formats", action="store_true",
@@ -281,7 +282,8 @@ def main() -> None:
         from site_bench import measure_site
 
         try:
-            r = {"cores": os.cpu_count(), **measure_site(base, a.site_n)}
+            r = {"cores": os.cpu_count(), "load_before": os.getloadavg()[0],
+                 **measure_site(base, a.site_n, a.site_repeat), "load_after": os.getloadavg()[0]}
         finally:
             shutil.rmtree(base, ignore_errors=True)
         return report(r, a.json_file)
@@ -304,7 +306,7 @@ def main() -> None:
         if a.site:
             from site_bench import measure_site
 
-            r.update(measure_site(base, a.site_n))
+            r.update(measure_site(base, a.site_n, a.site_repeat))
         if not a.no_hostile:
             r.update(hostile_section(base))
     finally:

@@ -129,6 +129,26 @@ def test_the_built_inside_pages_hold_no_logout_form(ws):
     assert 'action="/logout"' not in html
 
 
+def test_serve_says_where_the_columns_are_and_what_is_missing(ws):
+    from pipeline.site.serve import serve_notes
+
+    settings, ids = ws
+    before = serve_notes(settings, "127.0.0.1", 8080)
+    add_user(settings, "党员甲", PASSWORD)
+    after = serve_notes(settings, "127.0.0.1", 8080)
+    assert before[0] == "党务公开专栏（党外公开）：http://127.0.0.1:8080/public/index.html（Ctrl+C 停止）"
+    assert before[1] == "  党内公开栏目尚未设置登录用户，暂不提供；设置：gongkai serve --add-user 用户名"
+    assert after[1] == "  党内公开（须登录）：http://127.0.0.1:8080/inside/index.html　领导小组工作台：http://127.0.0.1:8080/status"
+
+
+def test_serve_says_when_the_site_is_not_built(tmp_path):
+    from pipeline.site.serve import serve_notes
+    from pipeline.workspace import init_workspace
+
+    settings, _ = init_workspace(tmp_path / "empty")
+    assert serve_notes(settings, "127.0.0.1", 8080)[1] == "  网站尚未生成：请先运行 gongkai site build。"
+
+
 def test_passwords_are_stored_hashed(ws):
     settings, ids = ws
     from click.testing import CliRunner

@@ -1,6 +1,8 @@
 """网络式公开: site build, serve."""
 from __future__ import annotations
 
+import sys
+
 from pathlib import Path
 
 import click
@@ -24,6 +26,7 @@ def site_build(ctx: click.Context, directory: Path | None) -> None:
     click.echo(f"网站已生成：{r.out}")
     click.echo(f"  党外公开 {r.public_items} 项（{r.out / 'public'}），党内公开 {r.inside_items} 项（{r.out / 'inside'}）")
     click.echo(f"  写入 {r.written} 个文件，沿用未变的 {r.kept} 个，用时 {r.seconds:.2f} 秒。")
+    click.echo(f"  查看：用浏览器打开 {r.out / 'public' / 'index.html'}，或运行 gongkai serve。")
 
 
 @cli.command("serve", help="在本机预览或在小型办公网络中发布网站（waitress）；党内公开栏目须登录。")
@@ -34,7 +37,7 @@ def site_build(ctx: click.Context, directory: Path | None) -> None:
 @click.option("--add-user", "add_user", metavar="用户名", help="设置党内公开栏目的登录用户和密码（提示输入），然后退出。")
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, site: Path | None, add_user: str | None) -> None:
-    from ..site.serve import make_server
+    from ..site.serve import make_server, serve_notes
     from ..site.users import add_user as set_user
     from ..workspace import load_workspace
 
@@ -45,7 +48,9 @@ def serve_cmd(ctx: click.Context, host: str, port: int, site: Path | None, add_u
         click.echo(f"{'已添加用户' if new else '已修改密码'}：{add_user.strip()}（密码以散列形式保存在工作区）")
         return
     server = make_server(settings, host, port, site)
-    click.echo(f"党务公开专栏：http://{host}:{server.effective_port}/public/index.html（Ctrl+C 停止）")
+    for line in serve_notes(settings, host, server.effective_port, site):
+        click.echo(line)
+    sys.stdout.flush()  # as a service stdout is a pipe: say at once where the column is
     try:
         server.run()
     except KeyboardInterrupt:

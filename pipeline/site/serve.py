@@ -272,6 +272,24 @@ def _safe_next(value: str | None) -> str:
     return "/inside/index.html"
 
 
+def serve_notes(settings: Settings, host: str, port: int, site: Path | None = None) -> list[str]:
+    """What `gongkai serve` says when it starts: the addresses, and what is not served yet and why."""
+    from .users import load_users
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{shown}:{port}"
+    lines = [f"党务公开专栏（党外公开）：{base}/public/index.html（Ctrl+C 停止）"]
+    if not (site_dir(settings, site) / "public" / "index.html").is_file():
+        lines.append("  网站尚未生成：请先运行 gongkai site build。")
+    if load_users(settings):
+        lines.append(f"  党内公开（须登录）：{base}/inside/index.html　领导小组工作台：{base}/status")
+    else:
+        lines.append("  党内公开栏目尚未设置登录用户，暂不提供；设置：gongkai serve --add-user 用户名")
+    if host in ("0.0.0.0", "::"):
+        lines.append("  已对局域网开放：其他电脑用本机的局域网地址访问。")
+    return lines
+
+
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8080, site: Path | None = None,
                 threads: int = 8, today: Callable[[], date] | None = None):
     """A waitress server (not yet running): `.run()` serves until closed; `.effective_port` for port 0."""
