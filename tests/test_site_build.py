@@ -178,6 +178,17 @@ def test_an_incremental_build_after_a_publish_equals_a_full_build(fresh, tmp_pat
     assert [k for k in full if incremental[k] != full[k]] == []
 
 
+def test_conversions_of_documents_no_longer_shown_are_pruned(fresh):
+    settings, ids = fresh
+    cache = settings.root / "site" / ".cache"
+    stale = cache / ("0" * 64 + ".v1.html")
+    stale.write_text("<p>旧版本</p>", encoding="utf-8")
+    kept = sorted(p.name for p in cache.iterdir() if p != stale)
+    with open_session(settings) as s:
+        api.build_site(s, today=TODAY)
+    assert sorted(p.name for p in cache.iterdir()) == kept
+
+
 def test_a_second_build_converts_nothing(fresh):
     settings, ids = fresh
     cache = settings.root / "site" / ".cache"

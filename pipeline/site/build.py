@@ -61,7 +61,8 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
         snap = snapshot(ledger)
-        entries = collect(settings, snap, rules, Converter(out / ".cache"))
+        converter = Converter(out / ".cache")
+        entries = collect(settings, snap, rules, converter)
         status = compute(settings, snap, rules, today)
         files: dict[str, dict[str, bytes | Path | Lazy]] = {}
         for column in COLUMNS:
@@ -74,6 +75,7 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
             files[column] = pages
         written, kept, manifest = _stage_and_swap(out, files, view.public_view(settings, rules))
         _write_json(out / MANIFEST, manifest)
+        converter.prune(converter.used)
     return BuildResult(out, len(entries["public"]), len(entries["inside"]), written, kept,
                        time.perf_counter() - started)
 

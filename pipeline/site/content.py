@@ -116,6 +116,7 @@ class Converter:
         cache.mkdir(parents=True, exist_ok=True)
         self.names = set(os.listdir(cache))
         self.refused: set[str] = set()  # recorded sha, but the file on disk is another
+        self.used: set[str] = set()  # every document this build shows (kept by prune)
 
     def _name(self, sha: str) -> str:
         return f"{sha}.v{CACHE_VERSION}.html"
@@ -143,6 +144,7 @@ class Converter:
 
     def prepare(self, files: dict[str, Path], workers: int | None = None) -> None:
         """Convert the documents (sha → path) not cached yet, in a process pool when there are many."""
+        self.used |= set(files)
         todo = [(sha, path) for sha, path in files.items() if not self.has(sha)]
         if not todo:
             return
@@ -153,6 +155,20 @@ class Converter:
             return
         with ProcessPoolExecutor(workers) as pool:
             self._store_all(pool.map(_convert, todo, chunksize=max(1, min(32, len(todo) // (4 * workers)))))
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove conversions and verdicts of documents no entry shows any more (older versions, withdrawn
+        items); returns how many files were removed."""
+        gone = 0
+        for name in list(self.names):
+            if name.split(".", 1)[0] not in keep and not name.endswith(".part"):
+                try:
+                    (self.cache / name).unlink()
+                    gone += 1
+                except OSError:
+                    pass
+                self.names.discard(name)
+        return gone
 
     def _store_all(self, results) -> None:
         for sha, html in results:
