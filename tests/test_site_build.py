@@ -189,6 +189,13 @@ def test_conversions_of_documents_no_longer_shown_are_pruned(fresh):
     assert sorted(p.name for p in cache.iterdir()) == kept
 
 
+def test_a_copied_workspace_is_still_built_incrementally(fresh, tmp_path):
+    settings, ids = fresh  # `fresh` is itself a copy of the workspace the module built, site folder included
+    with open_session(settings) as s:
+        r = api.build_site(s, today=TODAY)
+    assert r.made == 0  # nothing rendered again: no page's fingerprint names the workspace's folder
+
+
 def test_a_second_build_converts_nothing(fresh):
     settings, ids = fresh
     cache = settings.root / "site" / ".cache"

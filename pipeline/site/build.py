@@ -47,6 +47,7 @@ class BuildResult:
     written: int
     kept: int
     seconds: float
+    made: int = 0  # files made again (rendered or read) because their inputs changed; the rest were linked unread
 
 
 def site_dir(settings: Settings, out: Path | None = None) -> Path:
@@ -73,11 +74,11 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
                 if e.file_src:
                     pages[f"files/{e.file_name}"] = e.file_src
             files[column] = pages
-        written, kept, manifest = _stage_and_swap(out, files, view.public_view(settings, rules))
+        written, kept, made, manifest = _stage_and_swap(out, files, view.public_view(settings, rules))
         _write_json(out / MANIFEST, manifest)
         converter.prune(converter.used)
     return BuildResult(out, len(entries["public"]), len(entries["inside"]), written, kept,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, made)
 
 
 def _inputs(value: bytes | Path | Lazy, salt: str) -> str | None:
@@ -86,11 +87,12 @@ def _inputs(value: bytes | Path | Lazy, salt: str) -> str | None:
         return f"{value.key}:{salt}"
     if isinstance(value, Path):
         st = value.stat()
-        return f"file:{value}:{st.st_size}:{st.st_mtime_ns}"
+        return f"file:{value.parent.name}/{value.name}:{st.st_size}:{st.st_mtime_ns}"  # archive/<sha12>/<name>
     return None
 
 
-def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]], pv: view.PublicView) -> tuple[int, int, dict]:
+def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
+                    pv: view.PublicView) -> tuple[int, int, int, dict]:
     old = _read_json(out / MANIFEST)
     if old.get("version") != MANIFEST_VERSION:
         old = {}
@@ -98,17 +100,17 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
     inputs: dict[str, str] = {}
     shas: dict[str, str] = {}
     salt = view.fingerprint(pv)  # new personal-information rules: every public page is made and guarded again
-    written = kept = 0
+    written = kept = made = 0
     stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
-        made: set[Path] = set()
+        dirs: set[Path] = set()
         for column, pages in files.items():
             for rel, value in pages.items():
                 key = f"{column}/{rel}"
                 target = stage / column / rel
-                if target.parent not in made:
+                if target.parent not in dirs:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
+                    dirs.add(target.parent)
                 previous = out / column / rel
                 given = _inputs(value, salt if column == "public" else "")
                 if given is not None:
@@ -119,6 +121,7 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
                     continue
                 if isinstance(value, Lazy):
                     value = value.make()
+                made += given is not None
                 data = value.read_bytes() if isinstance(value, Path) else value
                 if column == "public":
                     _guard(rel, data, pv)
@@ -133,7 +136,7 @@ def _stage_and_swap(out: Path, files: dict[str, dict[str, bytes | Path | Lazy]],
             swap_in(stage / column, out / column)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return written, kept, {"version": MANIFEST_VERSION, "inputs": inputs, "sha": shas}
+    return written, kept, made, {"version": MANIFEST_VERSION, "inputs": inputs, "sha": shas}
 
 
 def _guard(rel: str, value: bytes, pv: view.PublicView) -> None:

@@ -3,7 +3,7 @@ every text through view.shown and its content only from view.public_copy; the in
 originals. Nothing here writes a file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -41,9 +41,10 @@ class Opinion:
 
 @dataclass(frozen=True)
 class Doc:
-    """A converted document: named by its sha256, read only when a page that shows it is rendered."""
+    """A converted document: named by its sha256, read only when a page that shows it is rendered. Only the
+    sha is part of its fingerprint: a workspace moved or copied elsewhere is still built incrementally."""
     sha: str
-    path: Path
+    path: Path = field(repr=False, compare=False)
 
     def html(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -67,8 +68,9 @@ class Entry:
     summary: str
     doc: Doc | None  # the converted document (sanitised HTML in the conversion cache), or None
     note: str  # why there is no content, or what the linked file is
-    file_src: Path | None  # a PDF to copy into the column's files/
+    file_src: Path | None = field(repr=False)  # a PDF to copy into the column's files/ (its bytes are fingerprinted)
     opinions: tuple[Opinion, ...]
+    has_file: bool = False  # file_src is set (what the fingerprint of the page sees of it)
 
     @property
     def file_name(self) -> str:
@@ -169,7 +171,7 @@ def _entry(ledger: Ledger | Snapshot, pv: view.PublicView, converter: Converter,
         scope=t(scope), form=t((app.form if app and app.form else None) or "书面式公开、网络式公开"),
         status=item.status, status_name=STATUS_NAMES.get(item.status, item.status), published=when,
         period=period, summary=t(ledger.summary(item.id, item.version)), doc=doc, note=note,
-        file_src=file_src, opinions=opinions)
+        file_src=file_src, opinions=opinions, has_file=file_src is not None)
 
 
 def _content(plan: Plan, converter: Converter, pv: view.PublicView, salt: str) -> tuple[Doc | None, str, Path | None]:
