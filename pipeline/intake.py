@@ -142,7 +142,7 @@ def read_inbox_file(path: Path, rules: Rules, sha: str | None = None) -> Read:
     """Detect, then read and check: a scan carrying approval-form codes is a signed form, not a draft."""
     from .signed import detect
 
-    scan = detect(path)
+    scan = detect(path, rules.limits)
     if scan is not None and scan.groups:
         return Read(scan)
     report, summary = check_with_summary(path, rules, sha)

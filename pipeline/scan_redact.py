@@ -1,6 +1,9 @@
 """The 公开稿 of a scan: a PDF of the page pictures with every ID, mobile and bank number blacked out in
 the pixels, found by OCR with a box per character. The PDF holds pictures only: no text layer that could
-be copied, and no overlay that could be lifted off (the black is part of the picture)."""
+be copied, and no overlay that could be lifted off (the black is part of the picture).
+
+Made in the read worker (read/worker.py), under the file's memory and time bounds, from the page pictures at
+the size OCR read them (read/scanread.py pictures_of), so the OCR boxes fit the pixels."""
 from __future__ import annotations
 
 import os
@@ -8,7 +11,8 @@ from pathlib import Path
 
 from .errors import RenderError
 from .read import sha256_of
-from .read.ocr import RENDER_DPI, OcrPage, char_boxes, load_images, recognise_cached, render_pdf_pages
+from .read.limits import Limits
+from .read.ocr import RENDER_DPI, OcrPage, char_boxes, recognise_cached
 from .rules import Rules
 from .rules.pii import pii_spans
 
@@ -16,23 +20,34 @@ PAD = 4  # pixels around each blacked-out character box
 
 
 def redact_scan(original: Path, out: Path, rules: Rules) -> Path:
+    from .read.worker import run_bounded
+
+    run_bounded("pipeline.scan_redact:redact_job", (str(original), str(out), rules), rules.limits)
+    return out
+
+
+def redact_job(limits: Limits, original_path: str, out_path: str, rules: Rules) -> None:
+    """The worker's side of redact_scan: the pictures, OCR (cached from the check when this worker made it),
+    the black boxes, the PDF written atomically."""
+    from .read.scanread import pictures_of
+
+    original, out = Path(original_path), Path(out_path)
     digest = sha256_of(original)
-    if original.suffix.lower() == ".pdf":
-        pictures = render_pdf_pages(original)
-    else:
-        pictures = dict(enumerate(load_images(original, rules.limits.max_pages), start=1))
+    pictures = pictures_of(original, limits)
     pages = []
-    for n, picture in pictures.items():
-        page = recognise_cached((digest, n), picture)
-        pages.append(black_out(picture, page, rules))
+    for picture in pictures:
+        if picture.image is None:  # beyond the decoding budget (the check reported it as not checked)
+            raise RenderError(f"扫描件第{picture.number}页无法渲染（{picture.reduced}），公开稿未生成；请人工脱敏。")
+        page = recognise_cached((digest, picture.number), picture.image)
+        pages.append(black_out(picture.image, page, rules))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     try:
-        pages[0].save(tmp, "PDF", save_all=True, append_images=pages[1:], resolution=float(RENDER_DPI))
+        pages[0].save(tmp, "PDF", save_all=True, append_images=pages[1:],
+                      resolution=float(pictures[0].dpi or RENDER_DPI))
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    return out
 
 
 def pii_boxes(page: OcrPage, rules: Rules) -> list[tuple[float, float, float, float]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import formcode, formscan
 from .intake import Outcome, display_name, move_aside, safe_move
 from .ledger import Ledger
-from .read import sha256_of
+from .read import Limits, sha256_of
 from .workspace import Settings
 
 NO_CODE_NOTE = "未发现审批表二维码；如果这是签字后的审批表，请确认右上角二维码完整清晰后重新扫描。"
@@ -36,11 +36,11 @@ class FormScan:
     scanned: bool  # some page had no text layer (a scan or photo)
 
 
-def detect(path: Path) -> FormScan | None:
+def detect(path: Path, limits: Limits) -> FormScan | None:
     """The form codes in `path` grouped by form, or None when it is no candidate at all (a .docx …)."""
     if not formscan.is_candidate(path):
         return None
-    pages, scanned, codes = formscan.page_codes(path)
+    pages, scanned, codes = formscan.page_codes_bounded(path, limits)
     by_page: dict[int, formcode.FormCode | None] = {}
     for pc in codes:
         by_page.setdefault(pc.page, pc.code)

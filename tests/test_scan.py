@@ -63,12 +63,20 @@ def test_cli_marks_every_field_read_from_a_scan(pages, gongkai):
     assert f"发文字号：{KINDS['secret'].docno}{MARK}" in out
 
 
-def test_without_the_extra_a_scan_is_no_text_naming_the_extra(pages):
-    code = ("import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
-            "from pathlib import Path\nfrom pipeline.check import check_file\nfrom pipeline.rules import load_rules\n"
+def test_without_the_extra_a_scan_is_no_text_naming_the_extra(pages, tmp_path):
+    """The extra hidden from the whole run, the read worker included: a package of the same name that
+    cannot be imported stands first on PYTHONPATH."""
+    import os
+
+    hidden = tmp_path / "hidden" / "rapidocr_onnxruntime"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('hidden for this test')\n", encoding="utf-8")
+    code = ("from pathlib import Path\nfrom pipeline.check import check_file\nfrom pipeline.rules import load_rules\n"
             f"r = check_file(Path({str(pages['pdf'])!r}), load_rules(None))\n"
             "print(sorted(r.codes)); print(r.findings[0].message)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden.parent), str(Path(__file__).resolve().parents[1])])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         env=env).stdout
     assert out.splitlines()[0] == "['NO_TEXT']"
     assert "pip install 'gongkai[ocr]'" in out
 

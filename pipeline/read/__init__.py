@@ -22,35 +22,21 @@ _RECENT_MAX = 4
 
 
 def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
-    """Read one file, bounded in time and memory: in the read worker process (worker.py). A legacy
-    word-processor file is first converted here, by this run's one LibreOffice (libreoffice.py, bounded by
-    its own timeout), and the .docx it makes is read in the worker like any other."""
+    """Read one file, bounded in time and memory: in the read worker process (worker.py), OCR of its
+    scanned pages included. A legacy word-processor file is first converted here, by this run's one
+    LibreOffice (libreoffice.py, bounded by its own timeout), and the .docx it makes is read in the worker
+    like any other."""
     from .worker import read_bounded
 
     kind = _legacy_kind(path, limits)
     if kind is None:
-        draft = read_bounded(path, limits, sha256)
-        if draft.scan_pages:  # scanned pages: OCR'd here when the [ocr] extra is installed
-            from .ocr import complete
-
-            draft = bounded(complete(draft, limits), limits)
-        return _with_pictures(draft, path, limits)
+        return read_bounded(path, limits, sha256)
     try:
         digest = sha256 or sha256_of(path)
         converted = to_docx(path, digest, kind)
     except OSError as e:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
-    return _with_pictures(replace(read_bounded(converted, limits, digest), path=str(path), format=kind), converted, limits)
-
-
-def _with_pictures(draft: Draft, source: Path, limits: Limits) -> Draft:
-    """The text of the pictures a .docx or a PDF page with text shows, OCR'd (read/pictures.py); `source`
-    is the file they are in (for a legacy file, the .docx LibreOffice made of it)."""
-    if not draft.pictures:
-        return draft
-    from .pictures import read_pictures
-
-    return bounded(read_pictures(draft, source, limits), limits)
+    return replace(read_bounded(converted, limits, digest), path=str(path), format=kind)
 
 
 LEGACY_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dotx")
@@ -69,6 +55,11 @@ def _legacy_kind(path: Path, limits: Limits) -> str | None:
     return kind if kind in CONVERTED_KINDS else None
 
 
+def read_job(limits: Limits, path: str, sha256: str | None) -> Draft:
+    """The read worker's job (worker.READ_JOB)."""
+    return read_here(Path(path), limits, sha256)
+
+
 def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     """Read one file in this process (the worker's side of read_draft)."""
     try:
@@ -76,7 +67,16 @@ def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
         digest = sha256 or sha256_of(path)
         if digest in _RECENT:
             return replace(_RECENT[digest], path=str(path))
-        draft = bounded(_read(path, kind, digest, limits), limits)
+        draft, source = _read(path, kind, digest, limits)
+        if draft.scan_pages:  # pictures of pages: OCR'd when the [ocr] extra is installed (scanread.py)
+            from .scanread import complete
+
+            draft = complete(draft, limits)
+        if draft.pictures:  # pictures in a .docx or on a PDF page with text (pictures.py); `source` is the
+            from .pictures import read_pictures  # file they are in (for a legacy file, LibreOffice's .docx)
+
+            draft = read_pictures(draft, source, limits)
+        draft = bounded(draft, limits)
         _RECENT[digest] = draft
         while len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
@@ -87,24 +87,26 @@ def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
 
 
-def _read(path: Path, kind: str, digest: str, limits: Limits) -> Draft:
+def _read(path: Path, kind: str, digest: str, limits: Limits) -> tuple[Draft, Path]:
+    """The draft as read (its scans and pictures still to be OCR'd) and the file it was read from."""
     if kind in CONVERTED_KINDS:  # .doc/.wps/.rtf/.odt/.docm/.dotx: LibreOffice makes a plain .docx of it
-        return _read_docx(to_docx(path, digest, kind), kind, digest, limits, shown=path)
+        converted = to_docx(path, digest, kind)
+        return _read_docx(converted, kind, digest, limits, shown=path), converted
     if kind == "docx":
-        return _read_docx(path, kind, digest, limits, shown=path)
+        return _read_docx(path, kind, digest, limits, shown=path), path
     if kind == "ofd":
         from .ofd import read_ofd
 
-        return read_ofd(path, digest, limits)
+        return read_ofd(path, digest, limits), path
     if kind == "image":
-        from .ocr import read_image
+        from .scanread import read_image
 
-        return read_image(path, digest, limits)
+        return read_image(path, digest, limits), path
     from .pdf import read_pdf
 
     pdf = read_pdf(path, limits.max_pages)
     return Draft(str(path), "pdf", digest, pdf.blocks, pdf.pages, None, pdf.no_text_reason, pdf.unchecked,
-                 scan_pages=pdf.scans, pictures=pdf.pictures)  # OCR'd by read_draft, outside the worker
+                 scan_pages=pdf.scans, pictures=pdf.pictures), path  # OCR'd next (read_here)
 
 
 def _read_docx(path: Path, kind: str, digest: str, limits: Limits, shown: Path) -> Draft:

@@ -3,27 +3,46 @@ rapidocr-onnxruntime, whose wheel ships the Chinese PP-OCR models, so nothing is
 
 Reusable image intake: `load_images` (a .jpg/.png/.tif file, bounded, EXIF-rotated, one picture per
 TIFF frame), `render_pdf_pages` (PDF pages as pictures) and `recognise` (one picture → located lines
-with a box per character). The check reads OCR text like any other; every block it gives is located
-“…（识别自扫描件）”, and the draft records which pages were OCR'd (the OCR_TEXT gate).
+with a box per character). All of it runs in the read worker (worker.py), under its memory and time
+bounds; scanread.py turns the pages of a draft into OCR text.
+
+Pixels are bounded before anything is decoded: a PDF page is rendered at RENDER_DPI or, when that would
+exceed `max_ocr_pixels`, at the dpi that fits (a 3 m poster page or a 35000² mono image becomes a 2000²
+picture: pdfium decodes the image scanline by scanline into the small bitmap); a JPEG is decoded at a
+reduced DCT scale, other pictures are refused above MAX_PIXELS and scaled down after decoding.
+
+Speed: text is found (DBNet) on the picture scaled to DET_PIXELS, and each line is read (SVTR) from a crop
+of the full picture: the detector's cost falls with its input, the reader's does not depend on the
+resolution (every line is scaled to 48 px high), and it reads a sharper crop.
 """
 from __future__ import annotations
 
+import math
 import re
+import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import OCR_EVIDENCE, Block, Draft
+from ..model import OCR_EVIDENCE, Block
 from .pdf import _Line, _paragraphs
 
 EXTRA = "pip install 'gongkai[ocr]'"
 MARK = OCR_EVIDENCE
-RENDER_DPI = 200  # PDF pages are rendered for OCR at this resolution
-MAX_SIDE = 3500  # a larger photo is scaled down first (a phone's 12 MP picture stays legible)
+RENDER_DPI = 200  # PDF pages are rendered for OCR (and for a scan's 公开稿) at this resolution at most
 MAX_PIXELS = 60_000_000  # refuse pictures beyond this before decoding them (decompression bombs)
-OCR_SIDE = 1280  # rapidocr works on the picture scaled to this longest side (A4 ≈ 110 dpi): half the time of
-                 # its default 2000 with the same text on 150–300 dpi pages; boxes come back in picture pixels
+MAX_SIDE = 3500  # a picture inside a document (pictures.py) is scaled down to this longest side first
+DET_PIXELS = 500_000  # the text detector works on the picture scaled to this many pixels (A4: 840×595, about
+                      # 72 dpi; 12 pt text is still found): its memory (~150 MB) and time grow with the area
+TEXT_SCORE = 0.5  # lines read with less confidence are dropped (rapidocr's own default)
+OCR_THREADS = 1  # onnxruntime threads per engine: on two cores shared with the checker, other workers and other
+                 # programs, a second thread spin-waits for the first (measured: twice the wall time under load,
+                 # and the per-thread buffers cost memory); `check --workers 2` uses both cores
+REC_CHUNK = 12  # text lines read per step between looks at the page's clock
+REC_BATCH = 2  # lines per reader call: rapidocr's 6 pads every line to the widest of six and holds ~300 MB
+               # more at its peak, for no gain in speed on two cores
 BoxT = tuple[float, float, float, float]
 
 
@@ -40,20 +59,27 @@ class OcrPage:
     width: int
     height: int
     lines: tuple[OcrLine, ...]
+    unread: int = 0  # text lines found but not read within the page's time (from the bottom of the page up)
 
 
 _AVAILABLE: bool | None = None
 
 
 def available() -> bool:
-    """Whether the [ocr] extra can be imported here (looked up once per process, on the first scan)."""
+    """Whether the [ocr] extra can be imported here (looked up once per process, on the first scan; in the
+    read worker outside the file's memory bound: onnxruntime's import alone maps hundreds of MB)."""
     global _AVAILABLE
     if _AVAILABLE is None:
-        try:
-            import rapidocr_onnxruntime  # noqa: F401
-            _AVAILABLE = True
-        except ImportError:
-            _AVAILABLE = False
+        from .worker import outside_memory_bound
+
+        def load() -> bool:
+            try:
+                import rapidocr_onnxruntime  # noqa: F401
+                return True
+            except ImportError:
+                return False
+
+        _AVAILABLE = outside_memory_bound(load)
     return _AVAILABLE
 
 
@@ -61,12 +87,21 @@ _ENGINE = None
 
 
 def engine():
-    """One OCR engine per process (loading the models takes ~0.4 s)."""
+    """One OCR engine per process (loading the models takes ~0.5 s and ~130 MB). In the read worker the
+    models are loaded outside the file's memory bound (they are the program's, not the file's)."""
     global _ENGINE
     if _ENGINE is None:
-        from rapidocr_onnxruntime import RapidOCR
+        from .worker import outside_memory_bound
 
-        _ENGINE = RapidOCR(max_side_len=OCR_SIDE)
+        def load():
+            from rapidocr_onnxruntime import RapidOCR
+
+            ocr = RapidOCR(intra_op_num_threads=OCR_THREADS)
+            _without_memory_pattern(ocr.text_det.infer)
+            ocr.text_rec.rec_batch_num = REC_BATCH
+            return ocr
+
+        _ENGINE = outside_memory_bound(load)
     return _ENGINE
 
 
@@ -76,34 +111,95 @@ _PAGES: OrderedDict[tuple[str, int], OcrPage] = OrderedDict()
 _PAGES_MAX = 32
 
 
-def recognise_cached(key: tuple[str, int], image) -> OcrPage:
+def recognise_cached(key: tuple[str, int], image, deadline: float | None = None) -> OcrPage:
+    """recognise, remembered by (sha256, page) when the page was read to the end."""
     if key in _PAGES:
         _PAGES.move_to_end(key)
         return _PAGES[key]
-    page = recognise(image)
+    page = recognise(image, deadline)
+    if page.unread:
+        return page
     _PAGES[key] = page
     while len(_PAGES) > _PAGES_MAX:
         _PAGES.popitem(last=False)
     return page
 
 
-def recognise(image) -> OcrPage:
-    """OCR one PIL picture: its lines top to bottom, each with its box and one box per character."""
+def recognise(image, deadline: float | None = None, clock=time.monotonic) -> OcrPage:
+    """OCR one PIL picture: its lines top to bottom, each with its box and one box per character (in the
+    picture's pixels). rapidocr's detector, direction classifier and reader, called one by one so that
+    detection runs on a small copy and reading on the full picture (see the module's docstring). Lines are
+    read REC_CHUNK at a time from the top of the page; past `deadline` (clock()) the rest are left unread
+    and counted in `unread` (the title, 文号 and any secrecy mark, at the top, are read first)."""
+    import cv2
     import numpy as np
 
-    rgb = image.convert("RGB")
-    result, _ = engine()(np.asarray(rgb), return_word_box=True)
-    lines = []
-    for item in result or ():
-        quad, text, score = item[0], str(item[1]), float(item[2])
-        words = item[3] if len(item) > 3 else []
-        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        box = (min(xs), min(ys), max(xs), max(ys))
-        chars = tuple(_bbox(w) for w in words) if len(words) == len(text) else ()
-        if text.strip():
-            lines.append(OcrLine(_tidy(text), box, chars, score))
+    rgb = np.asarray(image.convert("RGB"))
+    ocr = engine()
+    h, w = rgb.shape[:2]
+    scale = min(1.0, math.sqrt(DET_PIXELS / max(h * w, 1)))
+    small = rgb if scale == 1.0 else cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
+                                                 interpolation=cv2.INTER_AREA)
+    found, _ = ocr.text_det(small)
+    del small
+    _give_back_memory()  # the detector's peak, before the reader's
+    boxes = [np.asarray(b, dtype=np.float32) / scale for b in ocr.sorted_boxes(found)] if found is not None else []
+    lines: list[OcrLine] = []
+    done = 0
+    while done < len(boxes) and (deadline is None or done == 0 or clock() < deadline):
+        chunk = boxes[done:done + REC_CHUNK]
+        lines += _read_lines(ocr, rgb, chunk)
+        done += len(chunk)
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
-    return OcrPage(rgb.width, rgb.height, tuple(lines))
+    _give_back_memory()
+    return OcrPage(w, h, tuple(lines), len(boxes) - done)
+
+
+def _read_lines(ocr, rgb, boxes: list) -> list[OcrLine]:
+    h, w = rgb.shape[:2]
+    crops = ocr.get_crop_img_list(rgb, boxes)
+    if ocr.use_cls:
+        crops, _, _ = ocr.text_cls(crops)
+    read, _ = ocr.text_rec(crops, True)
+    out = []
+    for quad, item in zip(boxes, ocr.cal_rec_boxes(crops, boxes, read)):
+        text, score, words = str(item[0]), float(item[1]), item[2]
+        if score < TEXT_SCORE or not text.strip():
+            continue
+        xs, ys = quad[:, 0].clip(0, w), quad[:, 1].clip(0, h)
+        chars = tuple(_bbox(q) for q in words) if len(words) == len(text) else ()
+        out.append(OcrLine(_tidy(text), (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())),
+                           chars, score))
+    return out
+
+
+def _without_memory_pattern(infer) -> None:
+    """The detector's session again, without onnxruntime's memory pattern: with it, the first run on a new
+    picture size plans and allocates one block for every intermediate tensor (~250 MB on a page); without
+    it, tensors are allocated as they are needed and freed when done."""
+    import onnxruntime as ort
+
+    path = getattr(infer.session, "_model_path", None)
+    if not path:  # another onnxruntime: keep rapidocr's session
+        return
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.enable_cpu_mem_arena = False
+    opts.enable_mem_pattern = False
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = OCR_THREADS
+    infer.session = ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def _give_back_memory() -> None:
+    """onnxruntime frees its tensors, but glibc keeps the pages: hand them back, so a long batch does not
+    keep the detector's peak resident (glibc only; elsewhere a no-op)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # OCR reads the closing 〕 of a 发文字号 as ］/] (and the opening one as ［/[) — never what the scan says
@@ -138,43 +234,133 @@ def char_boxes(line: OcrLine) -> tuple[BoxT, ...]:
 
 
 # ------------------------------------------------------------------ pictures in
-def load_images(path: Path, max_pages: int) -> list:
-    """The pages of a picture file (TIFF: one per frame), upright (EXIF), at most MAX_SIDE pixels long."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+@dataclass(frozen=True)
+class PagePicture:
+    number: int  # 1-based page (TIFF frame)
+    image: object  # PIL picture
+    dpi: float  # the resolution it was rendered at (PDF), 0 for a picture file
+    reduced: str | None = None  # why it was made smaller than it came (a page too large for the pixel budget)
+
+
+def page_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: float = RENDER_DPI) -> float:
+    """Pixels per PDF point: RENDER_DPI, or less when the page at that dpi would exceed max_pixels."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    return min(dpi / 72, math.sqrt(max_pixels / area))
+
+
+def load_images(path: Path, max_pages: int, max_pixels: int) -> list[PagePicture]:
+    return list(iter_images(path, max_pages, max_pixels))
+
+
+def count_images(path: Path, max_pages: int) -> int:
+    """The pages (TIFF frames) of a picture file, checked against the bounds; no pixel decoded."""
+    with _decoding():
+        with _open(path, max_pages) as im:
+            return getattr(im, "n_frames", 1)
+
+
+def iter_images(path: Path, max_pages: int, max_pixels: int, numbers=None):
+    """The pages of a picture file (TIFF: one per frame; only `numbers`, 1-based, when given), upright
+    (EXIF), at most max_pixels each, decoded one at a time. A JPEG is decoded at a reduced scale
+    (libjpeg's DCT scaling), so a huge photo is never decoded in full."""
+    from PIL import ImageOps
+
+    with _decoding():
+        with _open(path, max_pages) as im:
+            size = (im.width, im.height)
+            for n in range(getattr(im, "n_frames", 1)):
+                if numbers is not None and n + 1 not in numbers:
+                    continue
+                im.seek(n)
+                fit = min(1.0, math.sqrt(max_pixels / max(1, im.width * im.height)))
+                if fit < 1.0 and im.format == "JPEG":
+                    im.draft("RGB" if im.mode != "L" else "L", (int(im.width * fit), int(im.height * fit)))
+                page = im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy()
+                if page.width * page.height > max_pixels:
+                    page.thumbnail((int(size[0] * fit) + 1, int(size[1] * fit) + 1))
+                page = ImageOps.exif_transpose(page)
+                reduced = (f"图片 {size[0]}×{size[1]} 像素，缩小为 {page.width}×{page.height} 像素后识别"
+                           if page.width * page.height < size[0] * size[1] else None)
+                yield PagePicture(n + 1, page, 0.0, reduced)
+
+
+def _open(path: Path, max_pages: int):
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    im = Image.open(path)
+    if im.width * im.height > MAX_PIXELS:
+        im.close()
+        raise InputError(f"图片过大（{im.width}×{im.height} 像素）；请以 300 dpi 以下重新扫描后再放入。", "TOO_LARGE")
+    frames = getattr(im, "n_frames", 1)
+    if frames > max_pages:
+        im.close()
+        raise InputError(f"图片页数过多（{frames} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
+    return im
+
+
+@contextmanager
+def _decoding():
+    """A picture Pillow cannot decode is a damaged file, in Chinese."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
-        with Image.open(path) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise InputError(f"图片过大（{im.width}×{im.height} 像素）；请以 300 dpi 以下重新扫描后再放入。", "TOO_LARGE")
-            frames = getattr(im, "n_frames", 1)
-            if frames > max_pages:
-                raise InputError(f"图片页数过多（{frames} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
-            pages = []
-            for n in range(frames):
-                im.seek(n)
-                page = ImageOps.exif_transpose(im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy())
-                if max(page.size) > MAX_SIDE:
-                    page.thumbnail((MAX_SIDE, MAX_SIDE))
-                pages.append(page)
-            return pages
+        yield
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as e:
-        if isinstance(e, InputError):
-            raise
         raise InputError("图片文件已损坏或无法识别，无法读取；请重新扫描或拍照，保存为 .jpg/.png/.tif 后再放入。",
                          "CORRUPT") from e
 
 
-def render_pdf_pages(path: Path, pages: list[int] | None = None, dpi: int = RENDER_DPI) -> dict[int, object]:
-    """PDF pages (1-based; all when None) as PIL pictures."""
+def render_pdf_pages(path: Path, pages: list[int] | None, max_pixels: int, max_image_bytes: int,
+                     grayscale: bool = False) -> list[PagePicture]:
+    """PDF pages (1-based; all when None) as pictures within the pixel budget (see page_scale). A page
+    holding an image whose decoded pixels would exceed max_image_bytes is not rendered (its `image` is None,
+    `reduced` says why): pdfium decodes an image XObject whole before scaling it down."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(path))
     try:
         numbers = pages if pages is not None else list(range(1, len(doc) + 1))
-        return {n: doc[n - 1].render(scale=dpi / 72).to_pil().convert("RGB") for n in numbers}
+        out = []
+        for n in numbers:
+            page = doc[n - 1]
+            try:
+                w, h = page.get_size()
+                too_big = oversized_image(page, max_image_bytes)
+                if too_big:
+                    out.append(PagePicture(n, None, 0.0, too_big))
+                    continue
+                scale = page_scale(w, h, max_pixels)
+                image = page.render(scale=scale, grayscale=grayscale).to_pil()
+            finally:
+                page.close()
+            reduced = None
+            if scale < RENDER_DPI / 72 - 1e-9:
+                reduced = (f"页面 {w / 72 * 2.54:.0f}×{h / 72 * 2.54:.0f} 厘米，按 {scale * 72:.0f} dpi"
+                           f"（{image.width}×{image.height} 像素）识别，细小文字可能识别不全")
+            out.append(PagePicture(n, image if grayscale else image.convert("RGB"), scale * 72, reduced))
+        return out
     finally:
         doc.close()
+
+
+def oversized_image(page, max_bytes: int) -> str | None:
+    """Why the page cannot be rendered within the decoding budget (an image on it decodes to more than
+    max_bytes: a 9000×9000 RGB picture is 232 MB before any scaling), or None. Read from the image
+    dictionaries, nothing decoded."""
+    import pypdfium2.raw as pdfium_c
+
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
+        try:
+            w, h = obj.get_px_size()
+            bits = obj.get_metadata().bits_per_pixel or 24
+        except Exception:  # noqa: BLE001 — an image pdfium cannot describe is left to the renderer
+            continue
+        size = w * h * bits / 8
+        if size > max_bytes:
+            return (f"页面中的图片 {w}×{h} 像素，解码后约 {size / 1048576:.0f} MB，超过 {max_bytes / 1048576:.0f} MB 的上限"
+                    "（疑似异常文件），未识别；请以 300 dpi 以下重新扫描后再放入")
+    return None
 
 
 # ------------------------------------------------------------------ drafts out
@@ -202,48 +388,3 @@ def _same_row(a: OcrLine, b: OcrLine) -> bool:
 
 def missing_extra_reason(what: str) -> str:
     return f"{what}，未安装文字识别（OCR）组件，无法识别其中的文字（安装：{EXTRA}）"
-
-
-def read_image(path: Path, digest: str, limits) -> Draft:
-    """A scanned page or a photo of one (.jpg/.jpeg/.png/.tif/.tiff), decoded under the read worker's
-    bounds; its pages are OCR'd afterwards by `complete`, in the calling process."""
-    pictures = load_images(path, limits.max_pages)
-    return Draft(str(path), "image", digest, (), len(pictures), None, missing_extra_reason("这是扫描图片"),
-                 scan_pages=tuple(range(1, len(pictures) + 1)))
-
-
-def complete(draft: Draft, limits) -> Draft:
-    """OCR the pages the reader found to be pictures (every page of an image file, the text-less pages of a
-    PDF; pages with text are never OCR'd). Runs outside the read worker: the OCR models' runtime reserves
-    far more address space than the worker's per-file cap allows, on pictures already decoded and bounded."""
-    from dataclasses import replace
-
-    from .pdf import _ranges
-
-    pages = draft.scan_pages
-    draft = replace(draft, scan_pages=())
-    if not available():
-        if draft.format == "pdf" and draft.no_text_reason:
-            draft = replace(draft, no_text_reason=f"{draft.no_text_reason}（安装文字识别组件后可自动识别：{EXTRA}）")
-        return draft
-    if draft.format == "image":
-        pictures = dict(enumerate(load_images(Path(draft.path), limits.max_pages), start=1))
-    else:
-        pictures = render_pdf_pages(Path(draft.path), list(pages))
-    by_page = {n: page_blocks(recognise_cached((draft.sha256, n), pictures[n]), n) for n in pages}
-    read = tuple(n for n in pages if by_page[n])
-    still = [n for n in pages if not by_page[n]]
-    blocks = sorted([*draft.blocks, *(b for bs in by_page.values() for b in bs)], key=lambda b: _page_of(b.location))
-    what = "图片" if draft.format == "image" else "PDF"
-    if not any(b.kind == "page" for b in blocks):
-        reason = f"{what}中没有文字层，扫描页中也没有识别出文字（可能太模糊、太暗或不是文稿），无法检查内容"
-    elif still:
-        reason = f"{what}第{_ranges(still)}页没有文字，也没有识别出文字（可能是图片或页面损坏），这些页无法检查"
-    else:
-        reason = None
-    return replace(draft, blocks=tuple(blocks), no_text_reason=reason, ocr_pages=read)
-
-
-def _page_of(location: str) -> int:
-    m = re.match(r"第(\d+)页", location)
-    return int(m.group(1)) if m else 0

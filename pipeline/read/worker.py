@@ -13,7 +13,15 @@ batch or the watcher, nor takes the machine: `read_bounded` is what read_draft c
   next file gets a fresh child;
 - a child that has grown (a large file leaves its heap large) retires after answering.
 
-The child answers (("ok", Draft) | ("input", message, code) | ("crash", exception, traceback text), retiring).
+Besides reading a file, the child runs the other work that decodes a file's pixels: OCR of scanned pages
+(read/scanread.py, within `read`), a scan's 公开稿 (scan_redact.py) and the form-code scan of the detect
+stage (formscan.py), each under the same bounds: `run_bounded("pipeline.module:function", args, limits)`
+calls function(limits, *args) in the child. The OCR models are loaded once per child, outside the file's
+memory bound (`outside_memory_bound`): onnxruntime maps ~700 MB of address space for its code, threads
+and models, which is the program's cost, not the file's.
+
+The child answers (("ok", result) | ("input", message, code) | ("crash", exception, traceback text) |
+("fresh",): ask a fresh child, retiring).
 """
 from __future__ import annotations
 
@@ -48,15 +56,20 @@ class ReadWorker:
         self._lock = threading.Lock()
 
     def read(self, path: Path, limits: Limits, sha256: str | None) -> Draft:
+        return self.run(READ_JOB, (str(path), sha256), limits)
+
+    def run(self, job: str, args: tuple, limits: Limits):
         with self._lock:
-            answer = self._ask((str(path), limits, sha256), limits)
+            answer = self._ask((job, args, limits), limits)
+            if answer[0] == "fresh":  # this child could not tell the file's memory from its own past peak
+                answer = self._ask((job, args, limits), limits)
         kind = answer[0]
         if kind == "ok":
             return answer[1]
         if kind == "input":
             raise InputError(answer[1], answer[2])
         exc, trace = answer[1], answer[2]
-        log.error("reading %s failed in the worker:\n%s", path, trace)
+        log.error("%s%r failed in the worker:\n%s", job, args, trace)
         raise exc
 
     def _ask(self, request: tuple, limits: Limits) -> tuple:
@@ -92,6 +105,7 @@ class ReadWorker:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # the folder holding the pipeline package
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # glibc: not one 64 MB arena per onnxruntime thread
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline.read.worker", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -122,17 +136,33 @@ _WORKER: ReadWorker | None = None
 _WORKER_PID: int | None = None
 
 
+READ_JOB = "pipeline.read:read_job"
+
+
 def read_bounded(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     """Read one file in the bounded child (in the child itself: read it there)."""
-    from . import read_here
+    return run_bounded(READ_JOB, (str(path), sha256), limits)
 
+
+def run_bounded(job: str, args: tuple, limits: Limits):
+    """function(limits, *args) for job "pipeline.module:function", in the bounded child (in the child
+    itself: called there). Raises the InputError of a file over a bound, in Chinese."""
     if _IN_CHILD:
-        return read_here(path, limits, sha256)
+        return _function(job)(limits, *args)
     global _WORKER, _WORKER_PID
     if _WORKER is None or _WORKER_PID != os.getpid():  # a forked pool process gets its own child
         _WORKER, _WORKER_PID = ReadWorker(), os.getpid()
         atexit.register(stop_worker)  # (it would also leave on its own: its socket closes with us)
-    return _WORKER.read(path, limits, sha256)
+    return _WORKER.run(job, args, limits)
+
+
+def _function(job: str):
+    import importlib
+
+    module, _, name = job.partition(":")
+    if not module.startswith("pipeline."):
+        raise ValueError(f"not a gongkai job: {job}")
+    return getattr(importlib.import_module(module), name)
 
 
 def stop_worker() -> None:
@@ -164,6 +194,30 @@ def _limit_memory(extra: int) -> int:
     return soft
 
 
+_FIXED = 0  # address space the program itself took while serving (the OCR models): not a file's growth
+_LOADED_PEAK = 0  # the peak address space right after such a load (its own transient peak is not the file's)
+
+
+def outside_memory_bound(load):
+    """load() with the file's memory bound lifted (in the child; elsewhere just load()): for the program's
+    own one-time costs, such as the OCR models. The file keeps the room it had left."""
+    global _FIXED, _LOADED_PEAK
+    if not _IN_CHILD:
+        return load()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    before = _address_space()
+    release_memory_limit()
+    try:
+        return load()
+    finally:
+        grown = max(0, _address_space() - before)
+        _FIXED += grown
+        _LOADED_PEAK = _peak_address_space()
+        if soft != resource.RLIM_INFINITY:
+            resource.setrlimit(resource.RLIMIT_AS, (min(soft + grown, hard) if hard != resource.RLIM_INFINITY
+                                                    else soft + grown, hard))
+
+
 def release_memory_limit() -> None:
     """The soft RLIMIT_AS back to the hard one: for a helper program the reader starts (LibreOffice needs
     more address space than a file's budget), e.g. subprocess.Popen(..., preexec_fn=release_memory_limit)."""
@@ -175,7 +229,7 @@ def _serve(fd: int) -> None:
     global _IN_CHILD
     _IN_CHILD = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    from . import budget, read_here
+    from . import budget
 
     _preload()  # imported before any file: the memory bound is for the file, not for python-docx's code
     budget.install_pdf_caps()
@@ -183,13 +237,19 @@ def _serve(fd: int) -> None:
     start = _address_space()
     while True:
         try:
-            path, limits, sha256 = conn.recv()
+            job, args, limits = conn.recv()
         except (EOFError, OSError):
             return
-        answer = _read_one(Path(path), limits, sha256, read_here, budget)
-        release_memory_limit()
-        # after a file over the memory bound, or once the heap has grown large, a fresh child takes the next
-        retiring = answer[0] == "input" and answer[2] == "TOO_COMPLEX" or _address_space() - start > RETIRE_GROWTH
+        if _peak_address_space() - _address_space() > limits.max_memory_bytes // 4:
+            # an earlier file (or the OCR models) left a peak this file's bound cannot reach: a file out of
+            # memory would not be recognised as such (_near_limit). A fresh child takes it.
+            answer, retiring = ("fresh",), True
+        else:
+            answer = _run_one(job, args, limits, budget)
+            release_memory_limit()
+            # after a file over the memory bound, or once the heap has grown large, a fresh child takes the next
+            retiring = (answer[0] == "input" and answer[2] == "TOO_COMPLEX"
+                        or _address_space() - start - _FIXED > RETIRE_GROWTH)
         try:
             conn.send((answer, retiring))
         except (OSError, pickle.PicklingError):
@@ -208,17 +268,19 @@ def _preload() -> None:
             pass
 
 
-def _read_one(path: Path, limits: Limits, sha256: str | None, read_here, budget) -> tuple:
+def _run_one(job: str, args: tuple, limits: Limits, budget) -> tuple:
+    global _LOADED_PEAK
+    _LOADED_PEAK = 0  # set again if this job loads the OCR models
     peak = _peak_address_space()
-    soft = _limit_memory(limits.max_memory_bytes)
+    _limit_memory(limits.max_memory_bytes)
     try:
         with budget.reading(limits):
-            draft = read_here(path, limits, sha256)
-        if _near_limit(peak, soft, limits.max_memory_bytes):
+            result = _function(job)(limits, *args)
+        if _near_limit(peak, _soft(), limits.max_memory_bytes):
             return _memory_answer(limits)  # a MemoryError some library swallowed may have dropped text
-        return ("ok", draft)
+        return ("ok", result)
     except InputError as e:
-        if _out_of_memory(e, peak, soft, limits.max_memory_bytes):  # a parser out of memory says "damaged"
+        if _out_of_memory(e, peak, _soft(), limits.max_memory_bytes):  # a parser out of memory says "damaged"
             return _memory_answer(limits)
         return ("input", e.message, e.code)
     except budget.Bound as e:
@@ -226,6 +288,8 @@ def _read_one(path: Path, limits: Limits, sha256: str | None, read_here, budget)
     except MemoryError:
         return _memory_answer(limits)
     except Exception as e:  # noqa: BLE001 — an unexpected error goes back to the parent, as it would in-process
+        if _near_limit(peak, _soft(), limits.max_memory_bytes):  # onnxruntime's bad_alloc, OpenCV's "Insufficient
+            return _memory_answer(limits)  # memory": a native allocation failed at the bound, whatever its name
         import traceback
 
         trace = traceback.format_exc()
@@ -234,6 +298,10 @@ def _read_one(path: Path, limits: Limits, sha256: str | None, read_here, budget)
         except Exception:  # noqa: BLE001
             e = RuntimeError(f"{type(e).__name__}: {e}")
         return ("crash", e, trace)
+
+
+def _soft() -> int:
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
 
 
 def _memory_answer(limits: Limits) -> tuple:
@@ -258,8 +326,10 @@ def _out_of_memory(error: BaseException, peak_before: int, soft: int, budget: in
 def _near_limit(peak_before: int, soft: int, budget: int) -> bool:
     """This file took the address space to a new peak within a quarter of its limit."""
     peak = _peak_address_space()
-    return peak > peak_before and peak >= soft - budget // 4
+    return peak > max(peak_before, _LOADED_PEAK) and peak >= soft - budget // 4
 
 
-if __name__ == "__main__":
-    _serve(int(sys.argv[1]))
+if __name__ == "__main__":  # served by the module under its package name, not this __main__ copy: the
+    from pipeline.read import worker as _served  # readers' `from .worker import …` must see _IN_CHILD set
+
+    _served._serve(int(sys.argv[1]))

@@ -214,6 +214,10 @@ def _limits(lim: dict[str, Any]) -> Limits:
         max_seconds=float(lim.get("max_seconds", d.max_seconds)),
         max_page_seconds=float(lim.get("max_page_seconds", d.max_page_seconds)),
         max_memory_bytes=int(lim.get("max_memory_mb", d.max_memory_bytes / mb) * mb),
+        max_ocr_pages=int(lim.get("max_ocr_pages", d.max_ocr_pages)),
+        max_ocr_seconds=float(lim.get("max_ocr_seconds", d.max_ocr_seconds)),
+        max_ocr_page_seconds=float(lim.get("max_ocr_page_seconds", d.max_ocr_page_seconds)),
+        max_ocr_pixels=int(lim.get("max_ocr_pixels", d.max_ocr_pixels)),
     )
 
 
