@@ -26,6 +26,7 @@ class Limits:
     max_memory_bytes: int = 1024 * MB  # address space the reading process may grow by
     max_ocr_pages: int = 20  # scanned pages OCR'd per file; the rest are reported as not checked
     max_ocr_seconds: float = 40.0  # OCR of one file: no page is started after this (the rest: not checked)
-    max_ocr_page_seconds: float = 6.0  # OCR of one page: the lines not read by then are reported as not checked
+    max_ocr_page_seconds: float = 6.0  # OCR of one page, in CPU seconds of the reader (an A4 page takes ~3.5):
+                                       # the lines not read by then are reported as not checked
     max_ocr_pixels: int = 4_000_000  # one page picture given to OCR (A4 at 200 dpi is 3.9 MP): larger pages
                                      # are rendered at a lower dpi, larger photos decoded smaller

@@ -37,9 +37,8 @@ MAX_SIDE = 3500  # a picture inside a document (pictures.py) is scaled down to t
 DET_PIXELS = 500_000  # the text detector works on the picture scaled to this many pixels (A4: 840×595, about
                       # 72 dpi; 12 pt text is still found): its memory (~150 MB) and time grow with the area
 TEXT_SCORE = 0.5  # lines read with less confidence are dropped (rapidocr's own default)
-OCR_THREADS = 1  # onnxruntime threads per engine: on two cores shared with the checker, other workers and other
-                 # programs, a second thread spin-waits for the first (measured: twice the wall time under load,
-                 # and the per-thread buffers cost memory); `check --workers 2` uses both cores
+OCR_THREADS = 2  # onnxruntime threads per session, without spin-waiting: a spinning thread on two cores
+                 # shared with the checker and other programs doubled the wall time under load
 REC_CHUNK = 12  # text lines read per step between looks at the page's clock
 REC_BATCH = 2  # lines per reader call: rapidocr's 6 pads every line to the widest of six and holds ~300 MB
                # more at its peak, for no gain in speed on two cores
@@ -96,8 +95,9 @@ def engine():
         def load():
             from rapidocr_onnxruntime import RapidOCR
 
-            ocr = RapidOCR(intra_op_num_threads=OCR_THREADS)
-            _without_memory_pattern(ocr.text_det.infer)
+            ocr = RapidOCR(intra_op_num_threads=1)  # sessions replaced next, with our options
+            for infer in (ocr.text_det.infer, ocr.text_cls.infer, ocr.text_rec.session):
+                _own_session(infer, OCR_THREADS)
             ocr.text_rec.rec_batch_num = REC_BATCH
             return ocr
 
@@ -111,12 +111,13 @@ _PAGES: OrderedDict[tuple[str, int], OcrPage] = OrderedDict()
 _PAGES_MAX = 32
 
 
-def recognise_cached(key: tuple[str, int], image, deadline: float | None = None) -> OcrPage:
+def recognise_cached(key: tuple[str, int], image, deadline: float | None = None,
+                     clock=time.process_time) -> OcrPage:
     """recognise, remembered by (sha256, page) when the page was read to the end."""
     if key in _PAGES:
         _PAGES.move_to_end(key)
         return _PAGES[key]
-    page = recognise(image, deadline)
+    page = recognise(image, deadline, clock)
     if page.unread:
         return page
     _PAGES[key] = page
@@ -125,7 +126,7 @@ def recognise_cached(key: tuple[str, int], image, deadline: float | None = None)
     return page
 
 
-def recognise(image, deadline: float | None = None, clock=time.monotonic) -> OcrPage:
+def recognise(image, deadline: float | None = None, clock=time.process_time) -> OcrPage:
     """OCR one PIL picture: its lines top to bottom, each with its box and one box per character (in the
     picture's pixels). rapidocr's detector, direction classifier and reader, called one by one so that
     detection runs on a small copy and reading on the full picture (see the module's docstring). Lines are
@@ -142,7 +143,7 @@ def recognise(image, deadline: float | None = None, clock=time.monotonic) -> Ocr
                                                  interpolation=cv2.INTER_AREA)
     found, _ = ocr.text_det(small)
     del small
-    _give_back_memory()  # the detector's peak, before the reader's
+    give_back_memory()  # the detector's peak, before the reader's
     boxes = [np.asarray(b, dtype=np.float32) / scale for b in ocr.sorted_boxes(found)] if found is not None else []
     lines: list[OcrLine] = []
     done = 0
@@ -151,7 +152,7 @@ def recognise(image, deadline: float | None = None, clock=time.monotonic) -> Ocr
         lines += _read_lines(ocr, rgb, chunk)
         done += len(chunk)
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
-    _give_back_memory()
+    give_back_memory()
     return OcrPage(w, h, tuple(lines), len(boxes) - done)
 
 
@@ -173,10 +174,9 @@ def _read_lines(ocr, rgb, boxes: list) -> list[OcrLine]:
     return out
 
 
-def _without_memory_pattern(infer) -> None:
-    """The detector's session again, without onnxruntime's memory pattern: with it, the first run on a new
-    picture size plans and allocates one block for every intermediate tensor (~250 MB on a page); without
-    it, tensors are allocated as they are needed and freed when done."""
+def _own_session(infer, threads: int) -> None:
+    """rapidocr's onnxruntime session again, with our options: `threads` threads that sleep rather than
+    spin when idle."""
     import onnxruntime as ort
 
     path = getattr(infer.session, "_model_path", None)
@@ -185,13 +185,13 @@ def _without_memory_pattern(infer) -> None:
     opts = ort.SessionOptions()
     opts.log_severity_level = 4
     opts.enable_cpu_mem_arena = False
-    opts.enable_mem_pattern = False
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.intra_op_num_threads = OCR_THREADS
+    opts.intra_op_num_threads = threads
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     infer.session = ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """onnxruntime frees its tensors, but glibc keeps the pages: hand them back, so a long batch does not
     keep the detector's peak resident (glibc only; elsewhere a no-op)."""
     import ctypes
@@ -244,8 +244,11 @@ class PagePicture:
 
 def page_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: float = RENDER_DPI) -> float:
     """Pixels per PDF point: RENDER_DPI, or less when the page at that dpi would exceed max_pixels."""
-    area = max(width_pt, 1.0) * max(height_pt, 1.0)
-    return min(dpi / 72, math.sqrt(max_pixels / area))
+    w, h = max(width_pt, 1.0), max(height_pt, 1.0)
+    scale = min(dpi / 72, math.sqrt(max_pixels / (w * h)))
+    while math.ceil(w * scale) * math.ceil(h * scale) > max_pixels:  # pdfium rounds the bitmap's sides up
+        scale *= 0.999
+    return scale
 
 
 def load_images(path: Path, max_pages: int, max_pixels: int) -> list[PagePicture]:

@@ -3,9 +3,10 @@
 - every page of a picture file, and every PDF page without a text layer, is OCR'd; pages with text never are;
 - each page is a picture within `max_ocr_pixels` (ocr.py: a larger page is rendered at a lower dpi, and the
   draft notes it);
-- at most `max_ocr_pages` pages per file, and no page is started after `max_ocr_seconds`: the pages left
-  are never silently dropped, they are an Unchecked part (an UNCHECKED_PART finding blocks the draft) and
-  the draft stays NO_TEXT-gated;
+- at most `max_ocr_pages` pages per file, no page started after `max_ocr_seconds` (wall clock), and each
+  page read from the top for at most `max_ocr_page_seconds` of this process's CPU time (so other programs'
+  load does not cut a page short): what is left is never silently dropped, it is an Unchecked part (an
+  UNCHECKED_PART finding blocks the draft) and the draft stays NO_TEXT-gated;
 - memory and time are the worker's bounds for the file: over them the file gets its Chinese error and the
   batch goes on (worker.py).
 """
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from ..model import Draft, Unchecked
 from .limits import Limits
-from .ocr import (EXTRA, PagePicture, available, count_images, iter_images, load_images, missing_extra_reason,
-                  page_blocks, recognise_cached, render_pdf_pages)
+from .ocr import (EXTRA, PagePicture, available, count_images, give_back_memory, iter_images, load_images,
+                  missing_extra_reason, page_blocks, recognise_cached, render_pdf_pages)
 from .pdf import _ranges
 
 
@@ -30,7 +31,7 @@ def read_image(path: Path, digest: str, limits: Limits) -> Draft:
                  scan_pages=tuple(range(1, frames + 1)))
 
 
-def complete(draft: Draft, limits: Limits, clock=time.monotonic) -> Draft:
+def complete(draft: Draft, limits: Limits, clock=time.monotonic, cpu_clock=time.process_time) -> Draft:
     """OCR the pages the reader found to be pictures, within the file's OCR bounds (see the module)."""
     pages = list(draft.scan_pages)
     draft = replace(draft, scan_pages=())
@@ -38,6 +39,7 @@ def complete(draft: Draft, limits: Limits, clock=time.monotonic) -> Draft:
         if draft.format == "pdf" and draft.no_text_reason:
             draft = replace(draft, no_text_reason=f"{draft.no_text_reason}（安装文字识别组件后可自动识别：{EXTRA}）")
         return draft
+    give_back_memory()  # what parsing the file left in the heap, before the OCR's peak
     start = clock()
     wanted, over_cap = pages[:limits.max_ocr_pages], pages[limits.max_ocr_pages:]
     by_page: dict[int, list] = {}
@@ -54,12 +56,11 @@ def complete(draft: Draft, limits: Limits, clock=time.monotonic) -> Draft:
             continue
         if picture.reduced:
             notes.append(f"第{picture.number}页：{picture.reduced}")
-        deadline = min(clock() + limits.max_ocr_page_seconds, start + limits.max_ocr_seconds)
-        page = recognise_cached((draft.sha256, n), picture.image, deadline)
+        page = recognise_cached((draft.sha256, n), picture.image, cpu_clock() + limits.max_ocr_page_seconds, cpu_clock)
         by_page[n] = page_blocks(page, n)
         if page.unread:
             refused.append(Unchecked(
-                f"第{n}页（扫描页）", f"文字识别超过每页 {limits.max_ocr_page_seconds:g} 秒的时间上限，页面下部还有 {page.unread} 行"
+                f"第{n}页（扫描页）", f"文字识别超过每页 {limits.max_ocr_page_seconds:g} 秒（处理器时间）的上限，页面下部还有 {page.unread} 行"
                 "文字未识别、未检查（已识别的内容照常检查）；请稍后重新放入，或人工核对原件", "body"))
     read = tuple(n for n in wanted if by_page.get(n))
     still = [n for n in wanted if n in by_page and not by_page[n]]
