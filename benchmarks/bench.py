@@ -9,7 +9,7 @@ workers_speedup (ingest),
 check_workers_speedup, generate_workers_speedup; and the hostile section (benchmarks/hostile_bench.py:
 the worst files of issue 9 §4, each checked in a fresh process; its table on stderr, rows in FILE):
 hostile_worst_s, hostile_worst_mb, hostile_over_10s, hostile_over_500mb. --hostile-only runs just that.
-With --formats: only the .doc and OCR figures of bench_formats.py.
+With --formats: only the .doc and OCR figures of bench_formats.py; --ocr-only: only the OCR figures (bench_ocr.py).
 """
 from __future__ import annotations
 
@@ -268,6 +268,7 @@ def main() -> None:
     ap.add_argument("--site-repeat", type=int, default=3, help="site figures: min of this many rounds")
     ap.add_argument("--hostile-only", action="store_true", help="measure only the hostile files (issue 9 §4)")
     ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
+    ap.add_argument("--ocr-only", action="store_true", help="only the OCR figures (bench_ocr.py, issue 11 §3)")
     ap.add_argument("--formats", action="store_true",
                     help="only the format intake: .doc through LibreOffice, scans through OCR (bench_formats.py)")
     a = ap.parse_args()
@@ -288,6 +289,13 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
         return report(r, a.json_file)
     try:
+        if a.ocr_only:
+            from bench_ocr import measure_ocr
+
+            pdfs = [d for d in make_drafts(base / "drafts", 30) if d.suffix == ".pdf"]
+            r = {"cores": os.cpu_count(), "load_before": os.getloadavg()[0], **measure_ocr(pdfs, base / "scans")}
+            r["load_after"] = os.getloadavg()[0]
+            return report(r, a.json_file)
         if a.formats:
             from bench_formats import measure_formats
 

@@ -4,9 +4,7 @@
   fresh `soffice --convert-to` per file (target ≥ 3);
 - doc_check_ratio: `check` of 20 .doc files against the floor "convert with the same LibreOffice, then
   check the .docx" (target ≤ 1.3);
-- ocr_ratio: checking scanned pages against rapidocr alone on the same pictures (target ≤ 1.2);
-  ocr_page_s_<dpi>: one scanned A4 page checked end to end at 150/200/300 dpi (target ≤ 3 s);
-  ocr_runs_on_text_pdfs: OCR runs while checking PDFs that have text (must be 0).
+- the OCR figures of bench_ocr.py (also alone: `bench.py --ocr-only`).
 """
 from __future__ import annotations
 
@@ -110,61 +108,6 @@ def scanned_pages(pdfs: list[Path], folder: Path, dpi: int) -> list[Path]:
     return out
 
 
-def measure_ocr(pdfs: list[Path], folder: Path, rounds: int) -> dict:
-    import numpy as np
-
-    from pipeline.check import check_file
-    from pipeline.read import _RECENT, ocr
-    from pipeline.read.ocr import render_pdf_pages
-    from pipeline.rules import load_rules
-
-    rules = load_rules()
-    scans = scanned_pages(pdfs[:5], folder / "200", 200)
-    pictures = [render_pdf_pages(s, [1])[1] for s in scans]
-    engine = ocr.engine()
-    engine(np.asarray(pictures[0]))  # models loaded before timing
-
-    def alone() -> None:
-        for p in pictures:
-            engine(np.asarray(p), return_word_box=True)
-
-    def ours() -> None:
-        _RECENT.clear()
-        ocr._PAGES.clear()
-        for s in scans:
-            check_file(s, rules)
-
-    base = full = float("inf")
-    for _ in range(rounds):
-        base = min(base, _timed(alone))
-        full = min(full, _timed(ours))
-    r = {"ocr_rapidocr_alone_s": base, "ocr_check_s": full, "ocr_ratio": full / base}
-    for dpi in (150, 200, 300):
-        page = scanned_pages(pdfs[:1], folder / f"one{dpi}", dpi)[0]
-        best = float("inf")
-        for _ in range(rounds):
-            _RECENT.clear()
-            ocr._PAGES.clear()
-            best = min(best, _timed(lambda page=page: check_file(page, rules)))
-        r[f"ocr_page_s_{dpi}"] = best
-    calls = {"n": 0}
-    real = ocr.recognise
-
-    def counting(image):
-        calls["n"] += 1
-        return real(image)
-
-    ocr.recognise = counting  # count, do not change: every text PDF must be read without OCR
-    try:
-        _RECENT.clear()
-        for p in pdfs:
-            check_file(p, rules)
-    finally:
-        ocr.recognise = real
-    r["ocr_runs_on_text_pdfs"] = calls["n"]
-    return r
-
-
 def measure_formats(drafts: list[Path], base: Path, rounds: int = 2) -> dict:
     docx = [d for d in drafts if d.suffix == ".docx"][:20]
     pdfs = [d for d in drafts if d.suffix == ".pdf"][:10]
@@ -172,5 +115,7 @@ def measure_formats(drafts: list[Path], base: Path, rounds: int = 2) -> dict:
     r: dict = {"doc_files": len(docs)}
     r.update(measure_convert(docs, base / "converted", rounds))
     r.update(measure_doc_check(docs, base / "floor", rounds))
+    from bench_ocr import measure_ocr
+
     r.update(measure_ocr(pdfs, base / "scans", rounds))
     return r

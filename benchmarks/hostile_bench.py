@@ -40,6 +40,10 @@ CASES = [  # name, file name, maker
     ("PDF arrays nested 100,000 deep", "nested.pdf", lambda p: hostile.nested_array_pdf(p, 100_000)),
     ("PDF of 20 such slow pages (the second slow page fails the file)", "slow20.pdf",
      lambda p: hostile.many_slow_pages_pdf(p, 20, 300_000)),
+    ("scan of 35,000² 1-bit pixels on a 3 m page (5 KB, CCITT): rendered at 2000², OCR'd", "hugemono.pdf",
+     lambda p: hostile.huge_mono_pdf(p, 35_000)),
+    ("scan of 9,000² RGB pixels (232 MB decoded, 237 KB file): not decoded, the page unchecked", "hugergb.pdf",
+     lambda p: hostile.huge_rgb_pdf(p, 9_000)),
 ]
 CATASTROPHIC_RULES = '[docno]\npattern = \'^(\\w+\\s?)+$\'\n'
 

@@ -96,9 +96,9 @@ def sanitize_docx(src: Path, dst: Path, view: PublicView, title: str | None) -> 
 
 def _picture(name: str, data: bytes, view: PublicView, found: Counter[str]) -> bytes:
     """A pasted picture with a personal number in it: the number blacked out in the pixels (OCR boxes)."""
-    from .read.pictures import redact_picture
+    from .read.pictures import redact_picture_bounded
 
-    new = redact_picture(name, data, view.rules)
+    new = redact_picture_bounded(name, data, view.rules)
     if new is None:
         return data
     found["图片中的个人信息（已涂黑）"] += 1

@@ -38,7 +38,7 @@ def redact_job(limits: Limits, original_path: str, out_path: str, rules: Rules) 
     for picture in pictures:
         if picture.image is None:  # beyond the decoding budget (the check reported it as not checked)
             raise RenderError(f"扫描件第{picture.number}页无法渲染（{picture.reduced}），公开稿未生成；请人工脱敏。")
-        page = recognise_cached((digest, picture.number), picture.image)
+        page = recognise_cached((digest, picture.number, limits.max_ocr_pixels), picture.image)  # as the check read it
         pages.append(black_out(picture.image, page, rules))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")

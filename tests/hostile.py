@@ -236,3 +236,36 @@ def nested_array_pdf(path: Path, depth: int) -> Path:
 def many_slow_pages_pdf(path: Path, pages: int, n: int) -> Path:
     slow = b"BT /F1 1 Tf " + b"(.) Tj " * n + b"ET"
     return raw_pdf(path, [(slow, True)] * pages)
+
+
+def _image_page_pdf(path: Path, side_pt: float, image_dict: bytes, data: bytes) -> Path:
+    """One page `side_pt` points square, covered by one image XObject (no text layer: a scan)."""
+    content = f"q {side_pt:g} 0 0 {side_pt:g} 0 0 cm /Im1 Do Q".encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side_pt:g} {side_pt:g}] /Contents 4 0 R "
+            "/Resources << /XObject << /Im1 5 0 R >> >> >>".encode(),
+            b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+            b"<< /Type /XObject /Subtype /Image " + image_dict + b" /Length " + str(len(data)).encode()
+            + b" >>\nstream\n" + data + b"\nendstream"]
+    return _write_pdf(path, objs)
+
+
+def huge_mono_pdf(path: Path, side_px: int, dpi: int = 300) -> Path:
+    """A 1-bit scan `side_px` pixels square (35,000: 1.2 gigapixels, 153 MB as bits) in a few KB: CCITT G4
+    of a white page, each row one V0 code (same as the row above)."""
+    bits = side_px
+    data = b"\xff" * (bits // 8) + (bytes([0xFF << (8 - bits % 8) & 0xFF]) if bits % 8 else b"")
+    head = (f"/Width {side_px} /Height {side_px} /BitsPerComponent 1 /ColorSpace /DeviceGray /Filter /CCITTFaxDecode "
+            f"/DecodeParms << /K -1 /Columns {side_px} /Rows {side_px} /BlackIs1 false >>").encode()
+    return _image_page_pdf(path, side_px * 72 / dpi, head, data)
+
+
+def huge_rgb_pdf(path: Path, side_px: int, dpi: int = 300) -> Path:
+    """An RGB scan `side_px` pixels square (9,000: 81 MP, 232 MB decoded) of a white page, deflated to ~240 KB."""
+    compressor = zlib.compressobj(9)
+    row = b"\xff" * (3 * side_px)
+    chunks = [compressor.compress(row) for _ in range(side_px)]
+    chunks.append(compressor.flush())
+    head = (f"/Width {side_px} /Height {side_px} /BitsPerComponent 8 /ColorSpace /DeviceRGB "
+            "/Filter /FlateDecode").encode()
+    return _image_page_pdf(path, side_px * 72 / dpi, head, b"".join(chunks))

@@ -38,3 +38,15 @@ def phone_photo(png: Path, out: Path, degrees: float = 3.0) -> Path:
     lit = ImageChops.multiply(blurred, light)
     lit.convert("RGB").save(out, "JPEG", quality=85)
     return out
+
+
+def without_ocr_env(tmp_path: Path) -> dict[str, str]:
+    """An environment in which the [ocr] extra cannot be imported by any process of the run, the read worker
+    included: a package of the same name that refuses to import stands first on PYTHONPATH."""
+    import os
+
+    hidden = tmp_path / "hidden" / "rapidocr_onnxruntime"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('hidden for this test')\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden.parent), str(root)])}

@@ -91,10 +91,12 @@ def test_without_the_extra_the_report_says_pictures_went_unread(pictures, tmp_pa
     import sys
 
     path = notice_with(tmp_path / "通知.docx", pictures["id"])
-    code = ("import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
-            "from pathlib import Path\nfrom pipeline.check import check_file\nfrom pipeline.rules import load_rules\n"
+    from scan_helpers import without_ocr_env
+
+    code = ("from pathlib import Path\nfrom pipeline.check import check_file\nfrom pipeline.rules import load_rules\n"
             f"r = check_file(Path({str(path)!r}), load_rules(None))\nprint(r.metadata.notes[0])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         env=without_ocr_env(tmp_path)).stdout
     assert out.strip() == "文中有 1 张图片，图片中的文字未检查（安装文字识别组件后可自动识别：pip install 'gongkai[ocr]'）"
 
 

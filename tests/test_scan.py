@@ -13,7 +13,7 @@ import pytest
 
 from fixtures import check, codes
 from optional import need_module
-from scan_helpers import phone_photo, raster, scanned_pdf
+from scan_helpers import phone_photo, raster, scanned_pdf, without_ocr_env
 from pipeline.workspace import init_workspace
 from wf_helpers import KINDS, PII_ID, PII_PHONE, WsCli, db_rows, docx_text, draft, item_dir, one
 
@@ -64,19 +64,11 @@ def test_cli_marks_every_field_read_from_a_scan(pages, gongkai):
 
 
 def test_without_the_extra_a_scan_is_no_text_naming_the_extra(pages, tmp_path):
-    """The extra hidden from the whole run, the read worker included: a package of the same name that
-    cannot be imported stands first on PYTHONPATH."""
-    import os
-
-    hidden = tmp_path / "hidden" / "rapidocr_onnxruntime"
-    hidden.mkdir(parents=True)
-    (hidden / "__init__.py").write_text("raise ImportError('hidden for this test')\n", encoding="utf-8")
     code = ("from pathlib import Path\nfrom pipeline.check import check_file\nfrom pipeline.rules import load_rules\n"
             f"r = check_file(Path({str(pages['pdf'])!r}), load_rules(None))\n"
             "print(sorted(r.codes)); print(r.findings[0].message)")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden.parent), str(Path(__file__).resolve().parents[1])])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
-                         env=env).stdout
+                         env=without_ocr_env(tmp_path)).stdout
     assert out.splitlines()[0] == "['NO_TEXT']"
     assert "pip install 'gongkai[ocr]'" in out
 

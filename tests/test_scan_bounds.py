@@ -19,7 +19,8 @@ from pipeline.read.limits import Limits
 from pipeline.workspace import init_workspace
 from wf_helpers import KINDS, PII_ID, PII_PHONE, draft
 
-SECRET_BODY = (f"经查，某同志违反规定收受礼品，现予通报。当事人身份证号 {PII_ID}，联系电话 {PII_PHONE}。",)
+SECRET_BODY = (f"经查，某同志违反规定收受礼品，现予通报。当事人身份证号 {PII_ID}，联系电话 {PII_PHONE}。",
+               "请各支部对照检查，举一反三。")  # not test_scan.py's draft: no OCR cache of the read worker knows it
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,16 @@ def test_a_huge_page_is_rendered_within_the_pixel_budget_and_still_read(scan):
     assert note.startswith("第1页：页面 210×297 厘米，按 20 dpi")
     assert w * h <= Limits().max_ocr_pixels
     assert "SECRET" in codes(r)
+
+
+def test_a_gigapixel_mono_scan_is_rendered_small_never_decoded_whole(tmp_path):
+    """12,000² 1-bit pixels (CCITT G4, 2 KB) on a 1 m page: PDFium streams it into a 2000² picture."""
+    need_module("rapidocr_onnxruntime", "the [ocr] extra (pip install 'gongkai[ocr]')")
+    from hostile import huge_mono_pdf
+
+    r = check(huge_mono_pdf(tmp_path / "巨幅黑白扫描.pdf", 12_000))
+    assert "第1页：页面 102×102 厘米，按 50 dpi（2000×2000 像素）识别，细小文字可能识别不全" in r.metadata.notes
+    assert codes(r) == {"NO_TEXT"}  # a white page: nothing read, so nothing passes as checked
 
 
 def test_an_image_beyond_the_decoding_budget_is_not_rendered_and_the_page_is_unchecked(scan):

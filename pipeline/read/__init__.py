@@ -17,7 +17,7 @@ SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture:
 
 # The last few drafts read, by sha256: ingest reads a draft to check it and again (archived by then)
 # to make its 公开稿; for a PDF the second parse would cost as much as the first.
-_RECENT: OrderedDict[str, Draft] = OrderedDict()
+_RECENT: OrderedDict[tuple[str, Limits], Draft] = OrderedDict()
 _RECENT_MAX = 4
 
 
@@ -65,8 +65,8 @@ def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     try:
         kind = sniff(path, limits)
         digest = sha256 or sha256_of(path)
-        if digest in _RECENT:
-            return replace(_RECENT[digest], path=str(path))
+        if (digest, limits) in _RECENT:  # read under the same bounds (under others it may read differently)
+            return replace(_RECENT[(digest, limits)], path=str(path))
         draft, source = _read(path, kind, digest, limits)
         if draft.scan_pages:  # pictures of pages: OCR'd when the [ocr] extra is installed (scanread.py)
             from .scanread import complete
@@ -77,7 +77,7 @@ def read_here(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
 
             draft = read_pictures(draft, source, limits)
         draft = bounded(draft, limits)
-        _RECENT[digest] = draft
+        _RECENT[(digest, limits)] = draft
         while len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
         return draft

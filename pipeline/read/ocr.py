@@ -111,7 +111,7 @@ _PAGES: OrderedDict[tuple[str, int], OcrPage] = OrderedDict()
 _PAGES_MAX = 32
 
 
-def recognise_cached(key: tuple[str, int], image, deadline: float | None = None,
+def recognise_cached(key: tuple, image, deadline: float | None = None,
                      clock=time.process_time) -> OcrPage:
     """recognise, remembered by (sha256, page) when the page was read to the end."""
     if key in _PAGES:

@@ -98,6 +98,9 @@ def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits) -> 
             x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
             try:
                 page = doc[ref.page - 1]
+                if ocr.oversized_image(page, limits.max_unzipped_bytes):  # PDFium would decode it whole
+                    bad.append(ref.location)
+                    continue
                 width, height = page.get_size()
                 scale = min(ocr.RENDER_DPI / 72, ocr.MAX_SIDE / max(x1 - x0, bottom - top, 1.0))
                 crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
@@ -134,6 +137,22 @@ def picture_of(data: bytes):
     if max(image.size) > ocr.MAX_SIDE:
         image.thumbnail((ocr.MAX_SIDE, ocr.MAX_SIDE))
     return image
+
+
+def redact_picture_bounded(name: str, data: bytes, rules) -> bytes | None:
+    """redact_picture in the read worker, under its memory and time bounds (its OCR cache holds the check's
+    reading of the same picture). A picture over a bound cannot be cleaned: no 公开稿 (RenderError)."""
+    from ..errors import InputError, RenderError
+    from .worker import run_bounded
+
+    try:
+        return run_bounded("pipeline.read.pictures:redact_picture_job", (name, data, rules), rules.limits)
+    except InputError as e:
+        raise RenderError(f"文中图片 {name.rsplit('/', 1)[-1]} 无法识别（{e.message}），公开稿未生成；请人工脱敏。") from e
+
+
+def redact_picture_job(limits: Limits, name: str, data: bytes, rules) -> bytes | None:
+    return redact_picture(name, data, rules)
 
 
 def redact_picture(name: str, data: bytes, rules) -> bytes | None:

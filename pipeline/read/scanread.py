@@ -56,7 +56,8 @@ def complete(draft: Draft, limits: Limits, clock=time.monotonic, cpu_clock=time.
             continue
         if picture.reduced:
             notes.append(f"第{picture.number}页：{picture.reduced}")
-        page = recognise_cached((draft.sha256, n), picture.image, cpu_clock() + limits.max_ocr_page_seconds, cpu_clock)
+        page = recognise_cached((draft.sha256, n, limits.max_ocr_pixels), picture.image,
+                                cpu_clock() + limits.max_ocr_page_seconds, cpu_clock)
         by_page[n] = page_blocks(page, n)
         if page.unread:
             refused.append(Unchecked(

@@ -29,6 +29,7 @@ import atexit
 import logging
 import os
 import pickle
+import re
 import resource
 import signal
 import socket
@@ -292,8 +293,8 @@ def _run_one(job: str, args: tuple, limits: Limits, budget) -> tuple:
     except MemoryError:
         return _memory_answer(limits)
     except Exception as e:  # noqa: BLE001 — an unexpected error goes back to the parent, as it would in-process
-        if _near_limit(peak, _soft(), limits.max_memory_bytes):  # onnxruntime's bad_alloc, OpenCV's "Insufficient
-            return _memory_answer(limits)  # memory": a native allocation failed at the bound, whatever its name
+        if _near_limit(peak, _soft(), limits.max_memory_bytes) or _ALLOCATION_FAILED.search(str(e)):
+            return _memory_answer(limits)  # a native allocation failed at the bound, whatever the library calls it
         import traceback
 
         trace = traceback.format_exc()
@@ -302,6 +303,12 @@ def _run_one(job: str, args: tuple, limits: Limits, budget) -> tuple:
         except Exception:  # noqa: BLE001
             e = RuntimeError(f"{type(e).__name__}: {e}")
         return ("crash", e, trace)
+
+
+# onnxruntime's std::bad_alloc ("bad allocation", "Failed to allocate memory"), OpenCV's "Insufficient memory",
+# numpy's "Unable to allocate": one large request refused by RLIMIT_AS leaves the peak far below the limit
+_ALLOCATION_FAILED = re.compile(r"bad[ _]alloc|bad allocation|failed to allocate|insufficient memory|unable to "
+                                r"allocate|out of memory|cannot allocate memory", re.IGNORECASE)
 
 
 def _soft() -> int:
