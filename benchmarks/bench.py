@@ -271,6 +271,8 @@ def main() -> None:
     ap.add_argument("--ocr-only", action="store_true", help="only the OCR figures (bench_ocr.py, issue 11 §3)")
     ap.add_argument("--formats", action="store_true",
                     help="only the format intake: .doc through LibreOffice, scans through OCR (bench_formats.py)")
+    ap.add_argument("--formats-parts", default="doc,ocr", help="with --formats: doc, ocr or both (doc,ocr)")
+    ap.add_argument("--rounds", type=int, default=3, help="with --formats: min of this many runs")
     a = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     if a.hostile_only:
@@ -299,7 +301,8 @@ def main() -> None:
         if a.formats:
             from bench_formats import measure_formats
 
-            r = {"cores": os.cpu_count(), **measure_formats(make_drafts(base / "drafts", 30), base)}
+            r = {"cores": os.cpu_count(), **measure_formats(make_drafts(base / "drafts", 30), base, a.rounds,
+                                                                tuple(a.formats_parts.split(",")))}
             return report(r, a.json_file)
         drafts = make_drafts(base / "drafts", a.n)
         r: dict = {"n": a.n, "cores": os.cpu_count()}

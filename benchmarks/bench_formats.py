@@ -4,10 +4,13 @@
   fresh `soffice --convert-to` per file (target ≥ 3);
 - doc_check_ratio: `check` of 20 .doc files against the floor "convert with the same LibreOffice, then
   check the .docx" (target ≤ 1.3);
+- doc_ingest_workers*: `gongkai ingest` of those 20 .doc files with --workers 1 and 2, each a fresh process
+  (the run has one LibreOffice either way; 2 workers must not be slower);
 - the OCR figures of bench_ocr.py (also alone: `bench.py --ocr-only`).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -92,6 +95,28 @@ def measure_doc_check(docs: list[Path], out: Path, rounds: int) -> dict:
     return {"doc_check_s": check, "doc_check_floor_s": floor, "doc_check_ratio": check / floor}
 
 
+def measure_ingest_workers(docs: list[Path], base: Path, rounds: int) -> dict:
+    """`gongkai ingest --workers N` of a folder of .doc files, each run a fresh process and workspace."""
+    import sys
+
+    best: dict[int, float] = {}
+    for r in range(rounds):
+        for workers in (1, 2):
+            ws = base / f"ws{workers}_{r}"
+            subprocess.run([sys.executable, "-m", "cli", "init", str(ws)], check=True, capture_output=True,
+                           cwd=Path(__file__).resolve().parents[1])
+            for d in docs:
+                shutil.copyfile(d, ws / "inbox" / d.name)
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "cli", "-w", str(ws), "ingest", "--workers", str(workers)],
+                           check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1], timeout=900)
+            best[workers] = min(best.get(workers, float("inf")), time.perf_counter() - t)
+            left = list((ws / "inbox").iterdir())
+            assert not left, f"inbox not emptied: {left}"
+    return {"doc_ingest_workers1_s": best[1], "doc_ingest_workers2_s": best[2],
+            "doc_ingest_workers2_speedup": best[1] / best[2]}
+
+
 def scanned_pages(pdfs: list[Path], folder: Path, dpi: int) -> list[Path]:
     """Page 1 of each text PDF rasterised (pdftoppm) and wrapped as a picture-only PDF, as a copier scans."""
     from PIL import Image
@@ -108,14 +133,19 @@ def scanned_pages(pdfs: list[Path], folder: Path, dpi: int) -> list[Path]:
     return out
 
 
-def measure_formats(drafts: list[Path], base: Path, rounds: int = 2) -> dict:
-    docx = [d for d in drafts if d.suffix == ".docx"][:20]
-    pdfs = [d for d in drafts if d.suffix == ".pdf"][:10]
-    docs = make_docs(docx, base / "docs")
-    r: dict = {"doc_files": len(docs)}
-    r.update(measure_convert(docs, base / "converted", rounds))
-    r.update(measure_doc_check(docs, base / "floor", rounds))
-    from bench_ocr import measure_ocr
+def measure_formats(drafts: list[Path], base: Path, rounds: int = 3, parts: tuple[str, ...] = ("doc", "ocr")) -> dict:
+    r: dict = {"load_before": os.getloadavg()[0]}
+    if "doc" in parts:
+        docx = [d for d in drafts if d.suffix == ".docx"][:20]
+        docs = make_docs(docx, base / "docs")
+        r["doc_files"] = len(docs)
+        r.update(measure_convert(docs, base / "converted", rounds))
+        r.update(measure_doc_check(docs, base / "floor", rounds))
+        r.update(measure_ingest_workers(docs, base / "ingest", rounds))
+    if "ocr" in parts:
+        from bench_ocr import measure_ocr
 
-    r.update(measure_ocr(pdfs, base / "scans", rounds))
+        pdfs = [d for d in drafts if d.suffix == ".pdf"][:10]
+        r.update(measure_ocr(pdfs, base / "scans", rounds))
+    r["load_after"] = os.getloadavg()[0]
     return r

@@ -14,7 +14,7 @@ from .inbox import Claim, special_kind
 from .intake import (BUSY, Outcome, Read, display_name, prune_empty_dirs, read_inbox_file, refuse,
                      settle_read, written)
 from .model import Report
-from .read import is_ignorable
+from .read import convert_ahead, is_ignorable, libreoffice
 from .rules import Rules
 
 T = TypeVar("T")
@@ -40,9 +40,10 @@ def bounded_map(pool: ProcessPoolExecutor, fn: Callable[..., R], items: Iterable
 _WORKER_RULES: Rules | None = None
 
 
-def _init_worker(rules: Rules) -> None:
+def _init_worker(rules: Rules, conversions: tuple | None = None) -> None:
     global _WORKER_RULES
     _WORKER_RULES = rules
+    libreoffice.adopt(conversions)  # the run's converted .doc/.wps/…: one LibreOffice, in the main process
 
 
 def _read_one(path: Path) -> Read:
@@ -56,7 +57,7 @@ def _render_one(job: documents.RenderJob) -> documents.JobResult:
 
 
 def _pool(workers: int, rules: Rules) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rules,))
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rules, libreoffice.shared()))
 
 
 def _check_chunk(paths: list[Path]) -> list[Report]:
@@ -67,9 +68,15 @@ def _check_chunk(paths: list[Path]) -> list[Report]:
 def check_many(paths: list[Path], rules: Rules, workers: int, chunk: int = 4) -> list[Report]:
     if workers <= 1:
         return [check_file(p, rules) for p in paths]
+    def converted(chunks: Iterable[list[Path]]) -> Iterator[list[Path]]:
+        for c in chunks:  # legacy formats converted here by the run's one LibreOffice, just before a worker reads them
+            for p in c:
+                convert_ahead(p, rules.limits)
+            yield c
+
     chunks = [paths[i:i + chunk] for i in range(0, len(paths), chunk)]
     with _pool(workers, rules) as pool:
-        return [r for _, rs in bounded_map(pool, _check_chunk, chunks, window=2 * workers) for r in rs]
+        return [r for _, rs in bounded_map(pool, _check_chunk, converted(chunks), window=2 * workers) for r in rs]
 
 
 def ingest_many(session, files: list[Path], workers: int,
@@ -102,6 +109,7 @@ def ingest_many(session, files: list[Path], workers: int,
                 claim = Claim(path)
                 if claim.acquire():
                     claims[path] = claim
+                    convert_ahead(path, s.rules.limits)  # by the run's one LibreOffice, here in the main process
                     yield path
                 else:
                     outcomes.append(Outcome(display_name(s.settings, path), "busy", message=BUSY))

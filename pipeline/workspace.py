@@ -77,6 +77,7 @@ rate_limit = 5            # 同一网络地址每小时最多提交几条网上�
 [convert]                 # .doc/.wps/.rtf/.odt 经 LibreOffice 转为 .docx 后检查
 soffice = ""              # soffice 的位置，空表示在 PATH 中查找（Debian：apt-get install libreoffice-writer-nogui）
 timeout = 60              # 单个文件转换的时限（秒），超时即中止并说明原因
+max_memory_mb = 1024      # 常驻的 LibreOffice 占用内存超过此数（MB）时，在下一个文件前重启
 """
 
 
@@ -232,7 +233,7 @@ def settings_from(root: Path, d: dict[str, Any]) -> Settings:
             site_feedback=_flag(site.get("feedback_form", True), "site.feedback_form"),
             site_rate_limit=int(site.get("rate_limit", 5)),
             convert=ConvertSettings(str(conv.get("soffice", "") or "") or None, str(conv.get("python", "") or "") or None,
-                                    float(conv.get("timeout", 60))),
+                                    float(conv.get("timeout", 60)), int(conv.get("max_memory_mb", 1024))),
         )
     except (TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"配置文件 {root / CONFIG_NAME} 的取值有误：{value_problem(d)}；"

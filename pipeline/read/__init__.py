@@ -11,7 +11,7 @@ from .libreoffice import CONVERTED_KINDS, to_docx
 from .limits import Limits
 from .sniff import OLE_MAGIC, is_ignorable, sha256_of, sniff
 
-__all__ = ["Limits", "read_draft", "is_ignorable", "sha256_of"]
+__all__ = ["Limits", "read_draft", "convert_ahead", "is_ignorable", "sha256_of"]
 SCAN_CHARS_PER_PICTURE = 300  # less typed text than this per page-size picture: the pictures are the content
 
 
@@ -37,6 +37,17 @@ def read_draft(path: Path, limits: Limits, sha256: str | None = None) -> Draft:
     except OSError as e:
         raise InputError(f"读取文件时出错（{type(e).__name__}）；请确认文件可以正常打开，重新保存后再放入。", "IO") from e
     return replace(read_bounded(converted, limits, digest), path=str(path), format=kind)
+
+
+def convert_ahead(path: Path, limits: Limits, sha256: str | None = None) -> None:
+    """Convert a legacy word-processor file with this run's LibreOffice now (the main process, before a
+    worker reads it: the worker then finds the .docx, or the conversion's error, in the run's folder)."""
+    kind = _legacy_kind(path, limits)
+    if kind is not None:
+        try:
+            to_docx(path, sha256 or sha256_of(path), kind)
+        except (InputError, OSError):  # the worker reads the same error from the run's folder, or its own
+            pass
 
 
 LEGACY_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dotx")

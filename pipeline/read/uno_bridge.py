@@ -3,6 +3,11 @@ python3-uno), never imported by gongkai itself. It starts soffice listening on a
 connects, then converts one file per JSON line read on stdin and answers one JSON line on stdout.
 End of stdin: LibreOffice is closed. gongkai kills the whole process group when a conversion hangs.
 
+A LibreOffice that died is never used again: found dead before a job, the bridge answers
+{"ok": false, "dead": "before"} (the file is not to blame: gongkai starts a fresh one and sends the job
+again); dying during a job, {"ok": false, "dead": "during"} (the file gets an error). Either way the
+bridge exits after answering.
+
 Usage: python3 uno_bridge.py SOFFICE PROFILE_URL PIPE_NAME
 """
 import json
@@ -55,21 +60,39 @@ def convert(desktop, src, dst, infilter):
         doc.close(True)
 
 
+def alive(proc, desktop):
+    """soffice still running and answering on the bridge."""
+    if proc.poll() is not None:
+        return False
+    try:
+        desktop.getComponents()
+        return True
+    except Exception:  # DisposedException, RuntimeException: the connection is gone
+        return False
+
+
 def main():
     soffice, profile, pipe = sys.argv[1:4]
     proc, desktop = start(soffice, profile, pipe)
     out = sys.stdout
-    out.write(json.dumps({"ready": True}) + "\n")
+    out.write(json.dumps({"ready": True, "pid": proc.pid}) + "\n")
     out.flush()
     for line in sys.stdin:
         job = json.loads(line)
-        try:
-            convert(desktop, job["src"], job["dst"], job.get("filter"))
-            answer = {"ok": True}
-        except Exception as e:  # a file LibreOffice refuses: reported for that file, the bridge goes on
-            answer = {"ok": False, "error": f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"}
+        if not alive(proc, desktop):
+            answer = {"ok": False, "dead": "before", "error": "LibreOffice is gone"}
+        else:
+            try:
+                convert(desktop, job["src"], job["dst"], job.get("filter"))
+                answer = {"ok": True}
+            except Exception as e:  # a file LibreOffice refuses: reported for that file, the bridge goes on
+                answer = {"ok": False, "error": f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"}
+                if not alive(proc, desktop):
+                    answer["dead"] = "during"
         out.write(json.dumps(answer) + "\n")
         out.flush()
+        if answer.get("dead"):
+            break
     try:
         desktop.terminate()
     except Exception:  # the connection drops as LibreOffice exits
