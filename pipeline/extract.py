@@ -170,11 +170,16 @@ def _title_issuer(body: list[Block], start: int | None) -> str | None:
     if start is None:
         return None
     raw = body[start].text
-    cut = raw.find("关于")
+    # 关于…, or 印发/转发《关于…》 (浙江银监局印发《关于…的若干意见》的通知): the organ stands before the first of them
+    cut = min((i for i in (raw.find("关于"), raw.find("印发"), raw.find("转发")) if i > 0), default=-1)
     year = TITLE_YEAR.search(raw)
     if cut <= 0 and year and year.start() > 0:
         cut = year.start()
-    return "、".join(organs_in(raw[:cut] if cut > 0 else raw)) or None
+    prefix = raw[:cut] if cut > 0 else raw
+    joint = [p.strip() for p in prefix.split("、")]  # 上海保监局、上海市公安局关于…的公告
+    if len(joint) > 1 and all(organs_in(p) == [squeeze(p)] for p in joint):
+        return "、".join(squeeze(p) for p in joint)
+    return "、".join(organs_in(prefix)) or None
 
 
 # ------------------------------------------------------------------ application form

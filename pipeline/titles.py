@@ -32,6 +32,7 @@ TOC_HEAD = re.compile(r"^目录$")
 TOC_ENTRY = re.compile(r"(?:[.…·．\-—_]{3,}|\t)\s*[-—–]?\s*\d{1,3}\s*[-—–]?$")  # leaders or a tab, then a page number
 SENTENCE = re.compile(r"[。；！？]")
 ATTACHMENT = re.compile(r"^(?:附件|附表|附录|材料)\s*[\d一二三四五六七八九十]*\s*[:：]?$")  # 附件4, 材料12: a label
+LINKED_END = re.compile(f"的(?:{'|'.join(DOC_TYPES)})$")  # 关于…的通知: a title that has reached its document type
 HEAD_LINES = 12
 BIGGER = 1.0  # pt: a title line is set at least this much larger than the body
 
@@ -116,7 +117,17 @@ def _continues_title(title: str, first: Block, prev: Block, block: Block, nxt: s
         return False  # set smaller than the title: the body, a subtitle or a heading
     if nxt.startswith(("的", "和", "及", "与")) or (nxt in DOC_TYPES and not title.endswith(DOC_TYPES)):
         return True
+    if _unfinished_guanyu(title, first, block, nxt):
+        return True
     return not title.endswith(DOC_TYPES) and (nxt.endswith(DOC_TYPES) or len(nxt) <= 20) and not ORGAN_END.search(nxt)
+
+
+def _unfinished_guanyu(title: str, first: Block, block: Block, nxt: str) -> bool:
+    """关于做好突发事件信息报告 / 工作的通知, set alike: the first line ends in a word that is also a document
+    type (报告, 情况, 制度 …), but a 关于 title is finished only by 的 + its type, which the next line brings."""
+    same_size = first.size is not None and block.size is not None and abs(block.size - first.size) <= 0.5
+    return (same_size and "关于" in title and not LINKED_END.search(title) and bool(LINKED_END.search(nxt))
+            and len(nxt) <= 20 and not ORGAN_END.search(nxt))
 
 
 def _leading_line(blocks: list[Block], head: list[str], start: int, base: float | None, rules: Rules) -> int | None:

@@ -274,9 +274,13 @@ BODY = ["各有关单位：", "现将有关事项通知如下，请遵照执行�
     # the body's last sentence directly above the date is no organ either
     ("中国银保监会江苏监管局关于贯彻落实指导意见的通知", ["其他非银行金融机构参照本意见执行", "2020年4月3日"],
      "中国银保监会江苏监管局"),
+    # joint organs named in the title, joined by 、, and no dated signature (a web reprint)
+    ("青川区科学技术局、青川区财政局关于调整党员活动经费标准的公告", ["特此公告。"], "青川区科学技术局、青川区财政局"),
+    # 印发《关于…》: the organ before 印发, not the 关于 inside the quoted title
+    ("青川区科学技术局印发《关于加强党员教育管理的若干意见》的通知", ["特此通知。"], "青川区科学技术局"),
 ], ids=["joint-one-line-nbsp", "joint-one-line-spaces", "joint-stacked", "seal-placeholder", "letter-spaced",
         "sealed-title-organ", "placeholder-title-organ", "sealed-unknown", "title-ends-like-an-organ",
-        "sentence-without-stop", "sentence-above-date"])
+        "sentence-without-stop", "sentence-above-date", "title-joint-organs", "title-organ-before-yinfa"])
 def test_issuer_shapes(tmp_path, rules, title, tail, issuer):
     md = report(write_docx(tmp_path / "i.docx", [title, *BODY, *tail]), rules).metadata
     assert md.issuer == issuer

@@ -106,6 +106,22 @@ def test_a_two_line_form_title_without_an_organ_is_taken_whole(tmp_path):
     assert title_of(path) == "2023年度优秀共产党员推荐审批表"
 
 
+def test_a_guanyu_title_whose_first_line_ends_in_a_document_type_word_runs_on(tmp_path):
+    """A regulator's notice in its web reprint: 关于做好…信息报告 / 工作的通知, both lines the same size —
+    报告 ends the first line but not the title."""
+    path = sized_docx(tmp_path / "t.docx", [
+        ("青川区科学技术局办公室关于做好党员信息报告", 18), ("工作的通知", 18), ("各党支部：", 15), (BODY, 15),
+    ])
+    assert title_of(path) == "青川区科学技术局办公室关于做好党员信息报告工作的通知"
+
+
+def test_a_finished_guanyu_title_does_not_take_the_next_line_of_its_size(tmp_path):
+    path = sized_docx(tmp_path / "t.docx", [
+        ("关于召开组织生活会的通知", 18), ("组织生活会的报告", 18), ("各党支部：", 15), (BODY, 15),
+    ])
+    assert title_of(path) == "关于召开组织生活会的通知"
+
+
 def test_a_speech_without_a_title_has_no_title(tmp_path):
     """A speech text that opens with its salutation and first sentence: no title, not the first sentence."""
     path = sized_docx(tmp_path / "s.docx", [
