@@ -45,7 +45,8 @@ def test_seal_is_shown_by_check_and_the_json_keeps_the_spec_keys(tmp_path, gongk
 
 
 def test_text_objects_are_read_in_reading_order_not_file_order(tmp_path):
-    page = [Text("第二行文字在下面。", 26, 120), Text("第一行文字在上面。", 26, 100), Text("右半句。", 90, 100)]
+    # 右半句 is drawn right where the first half ends (26 mm + 9 characters of 5.6 mm), but stored first
+    page = [Text("第二行文字在下面。", 26, 120), Text("右半句。", 76.4, 100), Text("第一行文字在上面。", 26, 100)]
     r = check(make_ofd(tmp_path / "乱序.ofd", [page]))
     from pipeline.read import Limits, read_draft
 
@@ -85,3 +86,13 @@ def test_broken_ofd_is_an_error_in_chinese(tmp_path):
     assert r.status == "error"
     assert r.error.code == "CORRUPT"
     assert has_cjk(r.error.message)
+
+
+def test_table_cells_on_one_line_stay_apart_so_a_phone_number_is_found(tmp_path):
+    """An OFD table row (as e-invoices and forms are drawn): each cell its own text object, side by side.
+    Glued together, a mobile number would run into the next cell's digits and go unseen."""
+    cells = [Text("联系人", 20, 100, 3.5), Text("王五", 45, 100, 3.5), Text("13812345678", 70, 100, 3.5),
+             Text("2", 140, 100, 3.5), Text("500.00", 160, 100, 3.5)]
+    title = [Text("关于报送困难党员补助名单的通知", 40, 60, 7.7)]
+    r = check(make_ofd(tmp_path / "名单.ofd", [title + cells]))
+    assert codes(r) == {"PII_PHONE"}

@@ -152,9 +152,19 @@ def _page_blocks(glyphs: list[_Glyphs], number: int, width: float) -> list[Block
     joined = []
     for line in lines:
         line.sort(key=lambda g: g.x0)
-        text = re.sub(r"\s+", " ", "".join(g.text for g in line)).strip()
+        text = re.sub(r"\s+", " ", _join_runs(line)).strip()
         joined.append(_Line(text, line[0].x0, max(g.x1 for g in line), round(line[0].size, 1), line[0].red))
     return [Block(p.text, f"第{number}页", "page", size=p.size, red=p.red) for p in _paragraphs(joined, width)]
+
+
+def _join_runs(line: list[_Glyphs]) -> str:
+    """The runs of one line, left to right; a run that starts more than a character's width after the last
+    one ended is another cell or column (a table drawn as text objects: 数量 1, 单价 4197.17 …), kept apart
+    by a space, so that a number never runs into its neighbour's digits."""
+    out = [line[0].text]
+    for prev, g in zip(line, line[1:]):
+        out.append((" " if g.x0 - prev.x1 > max(prev.size, g.size) else "") + g.text)
+    return "".join(out)
 
 
 def _signatures(z: SafeZip, body: etree._Element, doc_path: str) -> tuple[str, ...]:
