@@ -261,6 +261,16 @@ def test_pii_phone_fires_when_a_phone_label_is_nearer_than_another_label(tmp_pat
     assert [re.sub(r"\D", "", f.evidence) for f in findings_of(r, "PII_PHONE")] == ["13857162044"]
 
 
+@pytest.mark.parametrize("sentence", ["单价 4197.16981132075 元，共1项。", "折合 0．13857162044 万元。"])
+def test_pii_phone_not_for_the_decimals_of_a_number(tmp_path, sentence):
+    """An e-invoice's unit price to 11 decimals: the digits after the point are no mobile number."""
+    assert "PII_PHONE" not in codes(draft(tmp_path, sentence))
+
+
+def test_pii_phone_fires_after_an_abbreviated_label(tmp_path):
+    assert "PII_PHONE" in codes(draft(tmp_path, "联系人李明华，Tel.13857162044。"))
+
+
 def test_pii_phone_fires_without_any_label(tmp_path):
     assert "PII_PHONE" in codes(draft(tmp_path, "有意见请联系李明华13857162044。"))
 
