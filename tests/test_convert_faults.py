@@ -88,18 +88,18 @@ def test_libreoffice_killed_during_a_conversion_fails_that_file_in_chinese_and_t
     with libreoffice.session():
         assert check(docs[0]).status == "ok"
         converter = running_converter()
-        group = converter.proc.pid
+        group, to_bridge = converter.proc.pid, converter.proc.stdin
         os.killpg(group, signal.SIGSTOP)  # held still, so the kill lands while the file is being converted
         result = {}
         worker = threading.Thread(target=lambda: result.update(r=check(docs[1])))
         worker.start()
-        while not pipe_has_data(converter.proc.stdin.fileno()):  # the file has been sent to LibreOffice
+        while worker.is_alive() and not pipe_has_data(to_bridge.fileno()):  # the file is on its way to LibreOffice
             worker.join(0.01)
         os.killpg(group, signal.SIGKILL)
         worker.join(120)
         r = result["r"]
         assert r.status == "error"
-        assert r.error.code == "CONVERT_CRASHED"
+        assert r.error.code == "CONVERT_CRASHED", r.error
         assert has_cjk(r.error.message)
         after = check(docs[2])
         assert after.status == "ok"
