@@ -11,7 +11,7 @@ exceed `max_ocr_pixels`, at the dpi that fits (a 3 m poster page or a 35000² mo
 picture: pdfium decodes the image scanline by scanline into the small bitmap); a JPEG is decoded at a
 reduced DCT scale, other pictures are refused above MAX_PIXELS and scaled down after decoding.
 
-Speed: text is found (DBNet) on the picture scaled to DET_PIXELS, and each line is read (SVTR) from a crop
+Speed: text is found (DBNet) on the picture scaled down to DET_PIXELS, and each line is read (SVTR) from a crop
 of the full picture: the detector's cost falls with its input, the reader's does not depend on the
 resolution (every line is scaled to 48 px high), and it reads a sharper crop.
 """
@@ -34,8 +34,9 @@ MARK = OCR_EVIDENCE
 RENDER_DPI = 200  # PDF pages are rendered for OCR (and for a scan's 公开稿) at this resolution at most
 MAX_PIXELS = 60_000_000  # refuse pictures beyond this before decoding them (decompression bombs)
 MAX_SIDE = 3500  # a picture inside a document (pictures.py) is scaled down to this longest side first
-DET_PIXELS = 500_000  # the text detector works on the picture scaled to this many pixels (A4: 840×595, about
-                      # 72 dpi; 12 pt text is still found): its memory (~150 MB) and time grow with the area
+DET_PIXELS = 750_000  # the text detector works on the picture scaled to at most this many pixels (A4: 1030×728,
+                      # 88 dpi; 12 pt text is still found), never enlarged: its memory (~150 MB) and time grow
+                      # with the area
 TEXT_SCORE = 0.5  # lines read with less confidence are dropped (rapidocr's own default)
 OCR_THREADS = 2  # onnxruntime threads per session, without spin-waiting: a spinning thread on two cores
                  # shared with the checker and other programs doubled the wall time under load
@@ -99,15 +100,18 @@ def engine():
             for infer in (ocr.text_det.infer, ocr.text_cls.infer, ocr.text_rec.session):
                 _own_session(infer, OCR_THREADS)
             ocr.text_rec.rec_batch_num = REC_BATCH
+            # the detector's own sizing ("min side at least 736") would scale a 2400×400 banner up to
+            # 4400×736 (3 MP, over a GB): it gets the picture recognise() sized, never enlarged
+            ocr.text_det.limit_type, ocr.text_det.limit_side_len = "max", 1 << 20
             return ocr
 
         _ENGINE = outside_memory_bound(load)
     return _ENGINE
 
 
-# The OCR of the last pages read, by (sha256, page): ingest OCRs a scan to check it, and the scan's 公开稿
+# The OCR of the last pages read, by (sha256, page, pixel budget) or (picture sha256, 0): ingest OCRs a scan to check it, and its 公开稿
 # needs the same boxes a moment later.
-_PAGES: OrderedDict[tuple[str, int], OcrPage] = OrderedDict()
+_PAGES: OrderedDict[tuple, OcrPage] = OrderedDict()
 _PAGES_MAX = 32
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,8 +25,11 @@ MIN_SIDE, MIN_AREA = 48, 60_000  # px: smaller than a line of text at screen siz
 MAX_PICTURES = 20  # per document; a photo album of a report is not OCR'd picture by picture
 
 
-def read_pictures(draft: Draft, source: Path, limits: Limits) -> Draft:
-    """The draft with the text OCR'd from its pictures added (or a note why it could not be)."""
+def read_pictures(draft: Draft, source: Path, limits: Limits, cpu_clock=time.process_time) -> Draft:
+    """The draft with the text OCR'd from its pictures added (or a note why it could not be). One picture
+    decoded at a time, the largest first; all the pictures of a file share one page's OCR time
+    (`max_ocr_page_seconds` of CPU): those not read by then are named in the note, like those over
+    MAX_PICTURES."""
     from . import ocr
 
     listed = draft.pictures
@@ -34,19 +38,35 @@ def read_pictures(draft: Draft, source: Path, limits: Limits) -> Draft:
         return draft
     if not ocr.available():
         return _noted(draft, f"文中有 {len(listed)} 张图片，图片中的文字未检查（安装文字识别组件后可自动识别：{ocr.EXTRA}）")
-    images, unreadable = (_pdf_pictures if draft.format == "pdf" else _docx_pictures)(source, listed, limits)
-    images.sort(key=lambda it: -(it[2].width * it[2].height))
+    unreadable: list[str] = []
+    candidates = (_pdf_pictures if draft.format == "pdf" else _docx_pictures)(source, listed, limits, unreadable)
+    deadline = cpu_clock() + limits.max_ocr_page_seconds
     blocks: list[Block] = []
-    for key, where, image in images[:MAX_PICTURES]:
-        page = ocr.recognise_cached((key, 0), image)
+    done, rest, late = 0, [], []
+    for key, where, make in candidates:
+        if done >= MAX_PICTURES:
+            rest.append(where[0])
+            continue
+        if cpu_clock() > deadline:
+            late.append(where[0])
+            continue
+        image = make()
+        if image is None:  # a logo, an icon: no line of text fits
+            continue
+        page = ocr.recognise_cached((key, 0), image, deadline, cpu_clock)
+        done += 1
+        if page.unread:
+            late.append(where[0])
         text = "\n".join(line.text for line in page.lines).strip()
         if text:
             blocks.append(Block(text=text, location="、".join(where) + MARK, kind="aside", part="picture"))
     notes = []
-    if len(images) > MAX_PICTURES:
-        rest = [w[0] for _, w, _ in images[MAX_PICTURES:]]
+    if rest:
         notes.append(f"文中图片较多，只识别了最大的 {MAX_PICTURES} 张；未识别：{'、'.join(rest[:6])}"
                      f"{' 等' if len(rest) > 6 else ''}（共 {len(rest)} 张），请人工核对")
+    if late:
+        notes.append(f"图片中的文字识别超过 {limits.max_ocr_page_seconds:g} 秒（处理器时间）的上限，未识别完：{'、'.join(late[:6])}"
+                     f"{' 等' if len(late) > 6 else ''}（共 {len(late)} 张），请人工核对")
     if unreadable:
         notes.append(f"{'、'.join(unreadable[:6])} 的图片无法解码，其中的文字未检查，请人工核对")
     if blocks:
@@ -58,64 +78,72 @@ def _noted(draft: Draft, *notes: str) -> Draft:
     return replace(draft, notes=draft.notes + tuple(n for n in notes if n not in draft.notes))
 
 
-def _docx_pictures(docx: Path, listed: tuple[PictureRef, ...], limits: Limits) -> tuple[list, list[str]]:
-    """[(cache key, locations, picture)] for each distinct picture worth reading; the locations of those
-    that could not be decoded."""
+def _docx_pictures(docx: Path, listed: tuple[PictureRef, ...], limits: Limits, bad: list[str]):
+    """(cache key, locations, make picture) for each distinct image part, the largest file first; a part
+    that cannot be decoded adds its location to `bad` when its turn comes."""
     from .safezip import SafeZip
 
     where: dict[str, list[str]] = {}
     for ref in listed:
         where.setdefault(ref.part, []).append(ref.location)
-    out, bad = [], []
     with SafeZip(docx, limits) as z:
-        for part, locations in where.items():
-            if not z.has(part):
-                continue
+        parts = sorted((p for p in where if z.has(p)), key=lambda p: -len(z.read(p)))
+        for part in parts:
             data = z.read(part)
-            try:
-                image = picture_of(data)
-            except ValueError:
-                bad.append(locations[0])
-                continue
-            if image is not None:
-                out.append((hashlib.sha256(data).hexdigest(), locations, image))
-    return out, bad
+
+            def make(data=data, first=where[part][0]):
+                try:
+                    return picture_of(data, limits.max_ocr_pixels)
+                except ValueError:
+                    bad.append(first)
+                    return None
+
+            yield hashlib.sha256(data).hexdigest(), where[part], make
 
 
-def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits) -> tuple[list, list[str]]:
-    """Each picture's box on its page, rendered by PDFium at ocr.RENDER_DPI (no larger than ocr.MAX_SIDE):
-    what the reader sees there, whatever the image's own resolution or filters."""
+def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits, bad: list[str]):
+    """Each picture's box on its page, the largest box first, rendered when its turn comes by PDFium at
+    ocr.RENDER_DPI within the pixel budget: what the reader sees there, whatever the image's own resolution
+    or filters."""
     import pypdfium2 as pdfium
 
     from . import ocr
     from .sniff import sha256_of
 
     digest = sha256_of(pdf)
-    out, bad = [], []
-    doc = pdfium.PdfDocument(str(pdf))
     try:
-        for ref in listed:
+        doc = pdfium.PdfDocument(str(pdf))
+    except Exception:  # noqa: BLE001 — PDFium cannot open what pdfminer read: its pictures stay unread
+        bad.extend(ref.location for ref in listed)
+        return
+    try:
+        def area(ref: PictureRef) -> float:
             x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
-            try:
-                page = doc[ref.page - 1]
-                if ocr.oversized_image(page, limits.max_unzipped_bytes):  # PDFium would decode it whole
+            return -(x1 - x0) * (bottom - top)
+
+        for ref in sorted(listed, key=area):
+            x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
+
+            def make(ref=ref, x0=x0, top=top, x1=x1, bottom=bottom):
+                try:
+                    page = doc[ref.page - 1]
+                    if ocr.oversized_image(page, limits.max_unzipped_bytes):  # PDFium would decode it whole
+                        bad.append(ref.location)
+                        return None
+                    width, height = page.get_size()
+                    scale = ocr.page_scale(x1 - x0, bottom - top, limits.max_ocr_pixels)
+                    crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+                    return page.render(scale=scale, crop=crop).to_pil().convert("RGB")
+                except Exception:  # noqa: BLE001 — PDFium's errors have no common base
                     bad.append(ref.location)
-                    continue
-                width, height = page.get_size()
-                scale = min(ocr.RENDER_DPI / 72, ocr.MAX_SIDE / max(x1 - x0, bottom - top, 1.0))
-                crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
-                image = page.render(scale=scale, crop=crop).to_pil().convert("RGB")
-            except Exception:  # noqa: BLE001 — PDFium's errors have no common base
-                bad.append(ref.location)
-                continue
-            key = f"{digest}:{ref.page}:{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}"
-            out.append((key, [ref.location], image))
+                    return None
+
+            yield f"{digest}:{ref.page}:{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}", [ref.location], make
     finally:
         doc.close()
-    return out, bad
 
 
-def picture_of(data: bytes):
+def picture_of(data: bytes, max_pixels: int | None = None):
     """The picture worth reading in an image part (upright, at most ocr.MAX_SIDE long), None for a logo or
     an icon; ValueError when it cannot be decoded (EMF/WMF, damaged, a decompression bomb)."""
     from PIL import Image, ImageOps
@@ -136,6 +164,9 @@ def picture_of(data: bytes):
         raise ValueError(str(e)) from e
     if max(image.size) > ocr.MAX_SIDE:
         image.thumbnail((ocr.MAX_SIDE, ocr.MAX_SIDE))
+    if max_pixels and image.width * image.height > max_pixels:  # the OCR pixel budget, as for a scan page
+        fit = (max_pixels / (image.width * image.height)) ** 0.5
+        image.thumbnail((int(image.width * fit), int(image.height * fit)))
     return image
 
 
@@ -152,10 +183,10 @@ def redact_picture_bounded(name: str, data: bytes, rules) -> bytes | None:
 
 
 def redact_picture_job(limits: Limits, name: str, data: bytes, rules) -> bytes | None:
-    return redact_picture(name, data, rules)
+    return redact_picture(name, data, rules, limits.max_ocr_pixels)
 
 
-def redact_picture(name: str, data: bytes, rules) -> bytes | None:
+def redact_picture(name: str, data: bytes, rules, max_pixels: int | None = None) -> bytes | None:
     """For the 公开稿: the image part with every personal value OCR finds in it blacked out in the pixels
     (scan_redact.black_out), re-encoded; None when there is nothing to black out (or no OCR)."""
     from . import ocr
@@ -163,7 +194,7 @@ def redact_picture(name: str, data: bytes, rules) -> bytes | None:
     if not ocr.available():
         return None
     try:
-        image = picture_of(data)
+        image = picture_of(data, max_pixels)  # as the check read it: the OCR boxes fit its pixels
     except ValueError:
         return None
     if image is None:

@@ -86,8 +86,11 @@ def _picture(draft: Draft, number: int, limits: Limits) -> PagePicture:
     if draft.format == "image":
         (picture,) = iter_images(Path(draft.path), limits.max_pages, limits.max_ocr_pixels, numbers={number})
         return picture
-    (picture,) = render_pdf_pages(Path(draft.path), [number], limits.max_ocr_pixels, limits.max_unzipped_bytes,
-                                  grayscale=True)
+    try:
+        (picture,) = render_pdf_pages(Path(draft.path), [number], limits.max_ocr_pixels, limits.max_unzipped_bytes,
+                                      grayscale=True)
+    except Exception:  # noqa: BLE001 — PDFium cannot render what pdfminer read (its errors have no common base)
+        return PagePicture(number, None, 0.0, "页面无法渲染（PDF 结构异常），未识别；请重新导出或重新扫描后再放入")
     return picture
 
 
