@@ -34,8 +34,8 @@ MARK = OCR_EVIDENCE
 RENDER_DPI = 200  # PDF pages are rendered for OCR (and for a scan's 公开稿) at this resolution at most
 MAX_PIXELS = 60_000_000  # refuse pictures beyond this before decoding them (decompression bombs)
 MAX_SIDE = 3500  # a picture inside a document (pictures.py) is scaled down to this longest side first
-DET_PIXELS = 750_000  # the text detector works on the picture scaled to at most this many pixels (A4: 1030×728,
-                      # 88 dpi; 12 pt text is still found), never enlarged: its memory (~150 MB) and time grow
+DET_PIXELS = 800_000  # the text detector works on the picture scaled to at most this many pixels (A4: 1064×752,
+                      # 91 dpi; 12 pt text is still found), never enlarged: its memory (~150 MB) and time grow
                       # with the area
 TEXT_SCORE = 0.5  # lines read with less confidence are dropped (rapidocr's own default)
 OCR_THREADS = 2  # onnxruntime threads per session, without spin-waiting: a spinning thread on two cores
