@@ -163,3 +163,18 @@ def test_an_id_number_in_a_picture_on_a_pdf_page_with_text_is_found(pictures, tm
     r = check(path)
     pii = [f for f in r.findings if f.code == "PII_ID"]
     assert [f.location for f in pii] == [f"第1页·图片1{MARK}"]
+
+
+def test_a_pasted_scan_read_by_ocr_says_so_and_stays_gated(pictures, tmp_path):
+    """A .docx that is mostly a page-size picture stays NO_TEXT (checked by hand against the original),
+    but the reason no longer says the picture's text could not be checked: it was read, and is checked."""
+    lines = ["秘密★1年", "关于查处违纪问题的情况通报"] + ["经查，相关同志已按规定处理。"] * 10
+    scan = text_picture(tmp_path / "整页扫描.png", lines)
+    d = docx.Document()
+    d.add_paragraph("附件")
+    d.add_picture(str(scan), width=Cm(16))
+    d.save(str(tmp_path / "扫描件.docx"))
+    r = check(tmp_path / "扫描件.docx")
+    (no_text,) = [f for f in r.findings if f.code == "NO_TEXT"]
+    assert "图片中的文字已识别（识别自图片，可能有误），须对照原件人工核对" in no_text.message
+    assert "SECRET" in codes(r)

@@ -69,9 +69,15 @@ def read_pictures(draft: Draft, source: Path, limits: Limits, cpu_clock=time.pro
                      f"{' 等' if len(late) > 6 else ''}（共 {len(late)} 张），请人工核对")
     if unreadable:
         notes.append(f"{'、'.join(unreadable[:6])} 的图片无法解码，其中的文字未检查，请人工核对")
+    reason = draft.no_text_reason
     if blocks:
         notes.append(f"已识别 {len(blocks)} 张图片中的文字（识别自图片，可能有误）")
-    return _noted(replace(draft, blocks=draft.blocks + tuple(blocks)), *notes)
+        if reason and reason.endswith(UNREAD_PICTURES):  # a pasted scan: read now, still to be checked by hand
+            reason = reason[: -len(UNREAD_PICTURES)] + "图片中的文字已识别（识别自图片，可能有误），须对照原件人工核对"
+    return _noted(replace(draft, blocks=draft.blocks + tuple(blocks), no_text_reason=reason), *notes)
+
+
+UNREAD_PICTURES = "图片里的文字无法检查"  # the end of read/__init__.py's reason for a .docx of pasted scans
 
 
 def _noted(draft: Draft, *notes: str) -> Draft:
