@@ -27,26 +27,29 @@ def as_wps(doc: Path, target: Path) -> Path:
     return target
 
 
-def as_docm(docx: Path, target: Path) -> Path:
-    """A macro-enabled Word file: the macro content type and a vbaProject part added to a .docx."""
+def _with_content_types(docx: Path, target: Path, retype, extra: dict[str, bytes] | None = None) -> Path:
+    """target = docx with [Content_Types].xml passed through retype(bytes) and the extra parts added."""
     with zipfile.ZipFile(docx) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
-                data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
-                                    b'vnd.ms-office.vbaProject"/></Types>')
-            zout.writestr(info, data)
-        zout.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+            zout.writestr(info, retype(data) if info.filename == "[Content_Types].xml" else data)
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
     return target
+
+
+def as_docm(docx: Path, target: Path) -> Path:
+    """A macro-enabled Word file: the macro content type and a vbaProject part added to a .docx."""
+    def retype(data: bytes) -> bytes:
+        data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                            b"application/vnd.ms-word.document.macroEnabled.main+xml")
+        return data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                            b'vnd.ms-office.vbaProject"/></Types>')
+
+    return _with_content_types(docx, target, retype,
+                               {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024})
 
 
 def as_dotx(docx: Path, target: Path) -> Path:
-    with zipfile.ZipFile(docx) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
-            zout.writestr(info, data)
-    return target
+    return _with_content_types(docx, target, lambda data: data.replace(b"wordprocessingml.document.main+xml",
+                                                                       b"wordprocessingml.template.main+xml"))
