@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Block, PictureRef, Unchecked
-from . import budget, pdf_parts, textlayer
+from . import budget, pdf_parts, pdf_pdfium, textlayer
 
 TERMINAL = tuple("。：；！？:;!?）)」』”")
 CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
@@ -68,13 +68,15 @@ def _read(source, max_pages: int, depth: int) -> PdfText:
         pages = pdf.pages
     except broken as e:
         _close(pdf, broken)
-        fallback = _other_engine(source, e, max_pages)
+        fallback = pdf_pdfium.whole_file(source, e, max_pages)
         if fallback is not None:
             return fallback
         raise _open_error(e) from e
+    fast = pdf_pdfium.FastPages(source, len(pages))
     try:
-        return _read_open(pdf, pages, max_pages, depth, broken)
+        return _read_open(pdf, pages, max_pages, depth, broken, fast)
     finally:
+        fast.close()
         _close(pdf, broken)
 
 
@@ -86,13 +88,13 @@ def _close(pdf, broken) -> None:
         pass
 
 
-def _read_open(pdf, pages, max_pages: int, depth: int, broken) -> PdfText:
+def _read_open(pdf, pages, max_pages: int, depth: int, broken, fast: pdf_pdfium.FastPages) -> PdfText:
     if len(pages) > max_pages:
         raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
     if not pages:
-        return _other_engine(pdf.stream, None, max_pages) or PdfText((), 0, NO_PAGES)
+        return pdf_pdfium.whole_file(pdf.stream, None, max_pages) or PdfText((), 0, NO_PAGES)
     state: dict = {}
-    blocks, unread, extras, unmapped = _read_pages(pages, broken, state)
+    blocks, unread, extras, unmapped = _read_pages(pages, broken, state, fast)
     scans = tuple(state.get("scans", ()))  # not the pages that failed or ran out of time: never OCR'd
     if set(scans) != set(unread):
         scans = ()  # a damaged or overtime page besides the scans: the whole reason stands, nothing is OCR'd
@@ -139,70 +141,9 @@ def _xfa(doc, broken) -> list[str] | None:
         return []
 
 
-def _other_engine(source, error: Exception | None, max_pages: int) -> PdfText | None:
-    """pdfminer refuses some files PDFium opens: security handlers it does not know (an RC4 file that opens
-    without a password), an /Encrypt entry on a file that is not encrypted, a page without a MediaBox. Their
-    page text and attachments are read with PDFium. A file that needs a password is ENCRYPTED; one PDFium
-    cannot read either (or finds no page in) keeps pdfminer's error."""
-    import pypdfium2 as pdfium
-
-    if hasattr(source, "seek"):
-        source.seek(0)
-        source = source.read()
-    try:
-        pdf = pdfium.PdfDocument(source)
-    except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise _encrypted() from error
-        return None
-    try:
-        return _pdfium_text(pdf, max_pages)
-    except pdfium.PdfiumError:
-        return None  # PDFium gives up on this file too: pdfminer's error stands
-    finally:
-        pdf.close()
-
-
-def _pdfium_text(pdf, max_pages: int) -> PdfText | None:
-    """Page text and attachments through PDFium, and how many annotations it could not read."""
-    import pypdfium2 as pdfium
-
-    from .docx_parts import embedded_file
-
-    count = len(pdf)
-    if not count:
-        return None
-    if count > max_pages:
-        raise InputError(f"PDF 页数过多（{count} 页，上限 {max_pages} 页）；请拆分后再放入。", "TOO_LARGE")
-    blocks, notes = [], 0
-    for number in range(count):
-        page = pdf[number]
-        text = page.get_textpage().get_text_range()
-        blocks += [Block(text=ln, location=f"第{number + 1}页", kind="page") for ln in text.splitlines() if ln.strip()]
-        notes += sum(pdfium.raw.FPDFAnnot_GetSubtype(pdfium.raw.FPDFPage_GetAnnot(page.raw, i)) not in (2, 16)
-                     for i in range(pdfium.raw.FPDFPage_GetAnnotCount(page.raw)))
-    unchecked: list[Unchecked] = []
-    extras = []
-    for i in range(pdf.count_attachments()):
-        attachment = pdf.get_attachment(i)
-        name = attachment.get_name() or f"附件{i + 1}"
-        try:
-            data = bytes(attachment.get_data())
-        except pdfium.PdfiumError:
-            unchecked.append(Unchecked(f"附件 {name}", "附件内容无法读取（可能已加密或损坏）", "attachment"))
-            continue
-        extras += embedded_file(data, name, f"附件 {name}", 1, unchecked, part="attachment")
-    if notes:
-        unchecked.append(Unchecked(f"批注或表单域 {notes} 个", "这个 PDF 只能用另一种方式打开，批注和表单域的内容未能读取",
-                                   "comment"))
-    body, reason = textlayer.judge(blocks, 0.0)
-    if not body and reason is None:
-        reason = "PDF 没有文字层（可能是扫描件或图片），无法检查内容"
-    return PdfText(tuple(body + extras), count, reason, tuple(unchecked))
-
-
-def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], list[Block], float]:
-    """The text blocks, the pages that gave no text although something is printed on them (a scan, a
+def _read_pages(pages, broken, state: dict, fast: pdf_pdfium.FastPages
+                ) -> tuple[list[Block], list[int], list[Block], float]:
+    """The text blocks (the middle pages of a long file through PDFium where it can: pdf_pdfium.py), the pages that gave no text although something is printed on them (a scan, a
     page-size picture, text drawn as outlines) or that could not be parsed — those pages were not checked —, the annotations,
     and the share of characters drawn in fonts without a mapping to Unicode."""
     blocks: list[Block] = []
@@ -212,7 +153,7 @@ def _read_pages(pages, broken, state: dict) -> tuple[list[Block], list[int], lis
     for number, page in enumerate(pages, start=1):
         try:
             with budget.page():  # a page that takes too long is not checked, the rest of the file is
-                lines, n, bad, images = _page_lines(page)
+                lines, n, bad, images = fast.read(number, page) or _page_lines(page)
                 chars += n
                 unmapped += bad
                 if not lines and (_covered_by_images(page, images) or len(page.curves) >= OUTLINE_CURVES):
@@ -264,23 +205,25 @@ def _ranges(numbers: list[int]) -> str:
     return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def _encrypted() -> InputError:
+def encrypted() -> InputError:
     return InputError("PDF 设置了打开密码（已加密），无法读取；请取消密码或导出未加密的 PDF 后重新放入。", "ENCRYPTED")
 
 
 def _open_error(e: Exception) -> InputError:
     inner = repr(e)
     if "Password" in inner or "Encrypt" in inner:
-        return _encrypted()
+        return encrypted()
     return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
 
 
-def _page_lines(page) -> tuple[list[_Line], int, int, list[dict]]:
+def _page_lines(page, harvest=None) -> tuple[list[_Line], int, int, list[dict]]:
     """The lines of a page (fake-bold doubles removed: a glyph printed 2–4 times over itself to look bold),
-    its character count, how many of them are drawn in fonts without a mapping to Unicode, and its images."""
+    its character count, how many of them are drawn in fonts without a mapping to Unicode, and its images.
+    harvest() gives the characters and images (default: pdfminer's, _objects) and how to learn a
+    character's size and fill colour (asked of the first character of each line only)."""
     from pdfplumber.utils import chars_to_textmap
 
-    chars, images = _objects(page)
+    chars, images, style = harvest() if harvest else (*_objects(page), _style)
     chars = _without_doubles(chars)
     without = _unmapped_fonts(page)
     textmap = chars_to_textmap(chars, layout=False, layout_bbox=page.bbox, layout_width=page.width,
@@ -293,9 +236,14 @@ def _page_lines(page) -> tuple[list[_Line], int, int, list[dict]]:
         text = _unstretch(ln["text"].replace("\u3000", " "))
         if text.strip():
             first = next((c for c in ln["chars"] if c["text"].strip()), None) or {}
-            size = round(float(first["size"]), 1) if first.get("size") else None
-            out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), size, _is_red(first.get("non_stroking_color"))))
+            size, color = style(first)
+            out.append(_Line(text, float(ln["x0"]), float(ln["x1"]), round(size, 1) if size else None, _is_red(color)))
     return out, len(chars), bad, images
+
+
+def _style(char: dict) -> tuple[float | None, object]:
+    size = char.get("size")
+    return (float(size) if size else None), char.get("non_stroking_color")
 
 
 def _objects(page) -> tuple[list[dict], list[dict]]:
