@@ -290,6 +290,40 @@ def test_gbk_bytes_shown_as_latin1_are_decoded(tmp_path):
     assert located(check(path), "SECRET") == ["第1页"]
 
 
+def mixed_font_pdf(path, pages):
+    """One line per page, each page in its own font: (font, text) pairs."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for font, lines in pages:
+        for k, line in enumerate(lines):
+            c.setFont(font, 16)
+            c.drawString(72, 760 - 30 * k, line)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_one_page_of_gbk_bytes_among_readable_pages_is_decoded(tmp_path):
+    body = "各党支部要认真组织党员学习，按时足额缴纳党费，严格党费管理和使用。"
+    path = mixed_font_pdf(tmp_path / "mixed.pdf", [
+        ("STSong-Light", ["关于召开党员大会的通知", body]), ("STSong-Light", [body, body]),
+        ("Helvetica", [gbk_as_latin1("秘密★1年"), gbk_as_latin1("附件：参会人员名单及联系方式")])])
+    assert located(check(path), "SECRET") == ["第3页"]
+
+
+def test_one_page_of_latin1_garbage_among_readable_pages_is_no_text(tmp_path):
+    body = "各党支部要认真组织党员学习，按时足额缴纳党费，严格党费管理和使用。"
+    path = mixed_font_pdf(tmp_path / "junk.pdf", [
+        ("STSong-Light", ["关于召开党员大会的通知", body]), ("STSong-Light", [body, body]),
+        ("Helvetica", ["ÃØÿÿ ÿÿÿ Ãÿ ÿÿ ÿÿÃ ÿÿÿÿ ÃØÿÿ ÿÿÿ Ãÿ ÿÿ ÿÿÃ ÿÿÿÿ"])])
+    assert "第3页" in findings_of(check(path), "NO_TEXT")[0].message
+
+
 def test_latin1_garbage_that_is_not_gbk_is_no_text(tmp_path):
     path = make_pdf(tmp_path / "junk.pdf", [["ÃØÿÿ ÿÿÿ Ãÿ ÿÿ ÿÿÃ ÿÿÿÿ"]], font="Helvetica")
     assert "乱码" in findings_of(check(path), "NO_TEXT")[0].message

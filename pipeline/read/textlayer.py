@@ -17,6 +17,7 @@ HIGH_LATIN = re.compile(r"[\u00a1-\u00ff]")
 GBK_GAP = re.compile(r"(?<=[\u0080-\u00ff]) +(?=[\u0080-\u00ff])")  # a glyph gap inside a GBK byte pair
 MOJIBAKE_SHARE = 0.25  # this much of the text in Latin-1 letters and signs (Ã Ø ¡ ï …), hardly any CJK
 BAD_SHARE = 0.3
+PAGE_MIN = 20  # characters a page needs before it is judged on its own (not a lone page number)
 UNREADABLE = "PDF 的文字层无法识别（{why}），无法检查内容"
 
 
@@ -35,12 +36,43 @@ def judge(blocks: list[Block], unmapped_share: float) -> tuple[list[Block], str 
         return [], UNREADABLE.format(why="大部分是无法识别的替换字符 �")
     if unmapped_share >= 0.5:
         return [], UNREADABLE.format(why="所用字体没有字符映射，提取出的字母和符号不是原文")
-    if len(HIGH_LATIN.findall(raw)) / n >= MOJIBAKE_SHARE and len(CJK.findall(raw)) / n < 0.05:
+    if _mojibake(raw):
         decoded = [replace(b, text=regbk(b.text)) for b in blocks]
         if _chinese(decoded):
             return [_cleaned(b) for b in decoded if b.text.strip()], None
         return [], UNREADABLE.format(why="中文字体未嵌入，提取出的是西文乱码（如 Ã Ø ¡ ï）")
+    blocks, garbled = _by_page(blocks)
+    if garbled:
+        return [], UNREADABLE.format(why=f"第{'、'.join(garbled)}页的中文字体未嵌入，提取出的是西文乱码（如 Ã Ø ¡ ï）")
     return [_cleaned(b) for b in blocks], None
+
+
+def _mojibake(raw: str) -> bool:
+    n = len(raw)
+    return bool(n) and len(HIGH_LATIN.findall(raw)) / n >= MOJIBAKE_SHARE and len(CJK.findall(raw)) / n < 0.05
+
+
+def _by_page(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+    """One page in a non-embedded Chinese font among pages that read well (a table pasted from another
+    document, an appendix): that page's GBK bytes decoded back; the pages that are Latin-1 letters but not
+    GBK either (named, as 3 of 第3页), which make the file unreadable."""
+    pages: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.location.startswith("第") and b.location.endswith("页"):
+            pages.setdefault(b.location, []).append(i)
+    out = list(blocks)
+    garbled: list[str] = []
+    for location, members in pages.items():
+        raw = "".join("".join(blocks[i].text.split()) for i in members)
+        if len(raw) < PAGE_MIN or not _mojibake(raw):
+            continue
+        decoded = [replace(blocks[i], text=regbk(blocks[i].text)) for i in members]
+        if _chinese(decoded):
+            for i, b in zip(members, decoded):
+                out[i] = b
+        else:
+            garbled.append(location[1:-1])
+    return [b for b in out if b.text.strip()], garbled
 
 
 def regbk(text: str) -> str:
