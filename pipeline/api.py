@@ -167,6 +167,7 @@ def predisclose(s: Session, item_id: str, days: int | None, by: str, when: When 
         s.ledger.set_due(item.id, cal.add(end, s.settings.temporary_days).isoformat())
         item = s.ledger.item(item.id)
     documents.write_predisclosure(s.settings, s.ledger, item)
+    _prepare_site_documents(s, item.id)
     return item
 
 
@@ -177,6 +178,7 @@ def publish(s: Session, item_id: str, scope: str, by: str, when: When | None = N
     documents.check_public_text(s.ledger, item, "党务公开公告")  # before anything is recorded
     item = workflow.publish(s.ledger, item_id, scope, by, s.rules, when, signed)
     documents.write_notice(s.settings, s.ledger, item, scope)
+    _prepare_site_documents(s, item.id)
     _site_changed(s)
     return item
 
@@ -194,6 +196,13 @@ def build_site(s: Session, out: Path | None = None, today: date | None = None):
     from .site.build import build_site as build
 
     return build(s.settings, s.ledger, s.rules, out, today or s.ledger.clock.today())
+
+
+def _prepare_site_documents(s: Session, item_id: str) -> None:
+    """The web version of the documents the item now shows, made as it is disclosed (site/build.py)."""
+    from .site.build import prepare_documents
+
+    prepare_documents(s.settings, s.ledger, s.rules, item_id)
 
 
 def _site_changed(s: Session) -> None:

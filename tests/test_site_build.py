@@ -180,13 +180,24 @@ def test_an_incremental_build_after_a_publish_equals_a_full_build(fresh, tmp_pat
 
 def test_conversions_of_documents_no_longer_shown_are_pruned(fresh):
     settings, ids = fresh
-    cache = settings.root / "site" / ".cache"
+    cache = settings.root / ".cache" / "site-html"
     stale = cache / ("0" * 64 + ".v1.html")
     stale.write_text("<p>旧版本</p>", encoding="utf-8")
     kept = sorted(p.name for p in cache.iterdir() if p != stale)
     with open_session(settings) as s:
         api.build_site(s, today=TODAY)
     assert sorted(p.name for p in cache.iterdir()) == kept
+
+
+def test_publishing_converts_the_documents_the_item_shows_before_any_build(fresh):
+    settings, ids = fresh
+    cache = settings.root / ".cache" / "site-html"
+    shutil.rmtree(cache)
+    with open_session(settings) as s:
+        api.publish(s, ids["inside_first"], "outside", "章晓鸣", When(date(2026, 11, 6)))
+        item = s.ledger.item(ids["inside_first"])
+        copy = s.ledger.artifact(item.id, item.version, "redacted")
+    assert sorted(p.name for p in cache.glob("*.html")) == sorted([f"{item.sha256}.v1.html", f"{copy.sha256}.v1.html"])
 
 
 def test_a_copied_workspace_is_still_built_incrementally(fresh, tmp_path):
@@ -198,7 +209,7 @@ def test_a_copied_workspace_is_still_built_incrementally(fresh, tmp_path):
 
 def test_a_second_build_converts_nothing(fresh):
     settings, ids = fresh
-    cache = settings.root / "site" / ".cache"
+    cache = settings.root / ".cache" / "site-html"
     converted = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.html")}
     shutil.rmtree(settings.root / "site" / "public")
     shutil.rmtree(settings.root / "site" / "inside")

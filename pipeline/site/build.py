@@ -5,7 +5,8 @@ A build is atomic: the new public/ and inside/ are written into a staging folder
 incremental: the ledger is read in a few queries (snapshot.py); every page has a fingerprint of its inputs
 (template, settings, the entries it lists), so a page whose inputs did not change is hard-linked from the
 previous build without being rendered, and a page rendered again but identical to the old one is linked too;
-documents are converted once, cached by the sha256 the ledger recorded (.cache/)."""
+documents are converted once, when an item is pre-disclosed or published (prepare_documents), cached by
+the sha256 the ledger recorded in the workspace's .cache/site-html/; a build converts only what is missing."""
 from __future__ import annotations
 
 import ctypes
@@ -28,7 +29,7 @@ from ..ledger import Ledger
 from ..rules import Rules
 from ..workspace import Settings
 from . import view
-from .collect import COLUMNS, collect
+from .collect import COLUMNS, collect, documents_of
 from .content import Converter
 from .pages import Lazy, column_pages, stylesheet
 from .snapshot import snapshot
@@ -62,7 +63,7 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
         snap = snapshot(ledger)
-        converter = Converter(out / ".cache")
+        converter = Converter(cache_dir(settings))
         entries = collect(settings, snap, rules, converter)
         status = compute(settings, snap, rules, today)
         files: dict[str, dict[str, bytes | Path | Lazy]] = {}
@@ -77,8 +78,31 @@ def build_site(settings: Settings, ledger: Ledger, rules: Rules, out: Path | Non
         written, kept, made, manifest = _stage_and_swap(out, files, view.public_view(settings, rules))
         _write_json(out / MANIFEST, manifest)
         converter.prune(converter.used)
+        shutil.rmtree(out / ".cache", ignore_errors=True)  # where conversions were kept before 2026-12
     return BuildResult(out, len(entries["public"]), len(entries["inside"]), written, kept,
                        time.perf_counter() - started, made)
+
+
+def cache_dir(settings: Settings) -> Path:
+    """The conversions of the documents the columns show, named by sha256: the workspace's, not one site
+    folder's, so a new site folder (`site build DIR`, a deleted site/) converts nothing again."""
+    return settings.root / ".cache" / "site-html"
+
+
+def prepare_documents(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> int:
+    """Convert the documents an item shows, when it is pre-disclosed or published: the conversion is part of
+    disclosing it (~10 ms a document), so a build finds every document converted — a first build of a
+    1,000-item ledger converts nothing. Returns how many were converted; a failure is logged and leaves the
+    conversion to the next build."""
+    try:
+        converter = Converter(cache_dir(settings))
+        files = documents_of(settings, ledger, ledger.item(item_id), rules)
+        missing = sum(not converter.has(sha) for sha in files)
+        converter.prepare(files, workers=1)
+        return missing
+    except Exception as e:  # noqa: BLE001 — the recorded decision stands; the build converts what is missing
+        log.warning("事项 %s 的网页版文稿未能预先生成（网站生成时会补上）：%s", item_id, e)
+        return 0
 
 
 def _inputs(value: bytes | Path | Lazy, salt: str) -> str | None:

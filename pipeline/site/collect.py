@@ -119,12 +119,23 @@ def collect(settings: Settings, ledger: Ledger | Snapshot, rules: Rules, convert
         fs = facts(ledger, item)
         for column, when in columns_of(item, fs, rules).items():
             plans.append((_plan(settings, ledger, item, column), when, fs))
-    converter.prepare({p.sha: p.source for p, _, _ in plans if p.source and p.sha and _is_docx(p.source)})
+    converter.prepare(_documents(p for p, _, _ in plans))
     salt = view.fingerprint(pv)
     out: dict[str, list[Entry]] = {c: [] for c in COLUMNS}
     for plan, when, fs in plans:
         out[plan.column].append(_entry(ledger, pv, converter, plan, when, fs, salt))
     return out
+
+
+def documents_of(settings: Settings, ledger: Ledger | Snapshot, item: Item, rules: Rules) -> dict[str, Path]:
+    """sha256 → path of the .docx documents the item's pages show now: its 公开稿 in public/, its original in
+    inside/ (none while it is in neither column)."""
+    fs = facts(ledger, item)
+    return _documents(_plan(settings, ledger, item, column) for column in columns_of(item, fs, rules))
+
+
+def _documents(plans) -> dict[str, Path]:
+    return {p.sha: p.source for p in plans if p.source and p.sha and _is_docx(p.source)}
 
 
 def _is_docx(path: Path) -> bool:
