@@ -72,7 +72,7 @@ def _read(source, max_pages: int, depth: int) -> PdfText:
         if fallback is not None:
             return fallback
         raise _open_error(e) from e
-    fast = pdf_pdfium.FastPages(source, len(pages))
+    fast = pdf_pdfium.FastPages(source, len(pages), pdf.doc)
     try:
         return _read_open(pdf, pages, max_pages, depth, broken, fast)
     finally:

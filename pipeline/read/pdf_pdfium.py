@@ -3,15 +3,24 @@ text engine is C, about 30 times faster than pdfminer's content-stream parser, w
 100-page report takes (7 of 7.4 s of CPU on a 113-page one).
 
 pdfminer stays the reader wherever its extra knowledge counts: the first HEAD and last TAIL pages (the
-title, 文号, 版头 colours and sizes, the signature and date), and every page PDFium's reading cannot be
-trusted on as it stands. A middle page is read here only when
-- every font it uses (its forms' too) carries a /ToUnicode map, or is a simple font with an /Encoding: no (cid:N) codes,
-  no glyph numbers — those pages go to pdfminer and read/textlayer.py;
-- its pictures stand on the page itself, not inside a form (whose box would be in the form's space);
-- its text has lines, no replacement or non-characters and hardly any Latin-1 letters (GBK bytes shown
-  through a Latin font, È«ÊÀ½ç…: pdfminer's path and read/textlayer.py decode them back);
-- no glyph is drawn twice at the same place (fake bold: pdfminer's path removes the doubles).
-Otherwise `read` answers None and the caller reads the page with pdfminer as before.
+title, 文号, 版头 colours and sizes, the signature and date), every page of a file whose page tree is not
+plain (a page listed twice or a typeless kid: pdfminer skips them, PDFium counts them, and every page after
+would be another), and every page PDFium's reading cannot be trusted on as it stands. A middle page is
+read here only when
+- it is upright (/Rotate 0: PDFium's picture boxes are in the unrotated page);
+- every font it uses (its forms' too) carries a /ToUnicode map, or is a simple font with an /Encoding; and
+  no character has a code that map does not cover (PDFium gives the raw code, pdfminer (cid:N)) — those
+  pages go to pdfminer and read/textlayer.py;
+- nothing it draws carries /ActualText (PDFium shows it instead of the glyphs);
+- no picture is drawn inside a form (its box would be in the form's space);
+- it holds at most MAX_OBJECTS page objects (PDFium's text page is quadratic on a crowded line, and its C
+  code cannot be interrupted by the page's budget), and its streams inflate under pdfminer's caps (checked
+  first, by pdfminer);
+- its text has no rotated characters, no replacement or non-characters and hardly any Latin-1 letters (GBK
+  bytes shown through a Latin font, È«ÊÀ½ç…: pdfminer's path and read/textlayer.py decode them back).
+Otherwise `read` answers None and the caller reads the page with pdfminer as before. Fake-bold doubles
+are removed by pdf._without_doubles as for pdfminer's characters (PDFium's have no font name: a glyph drawn
+twice at the same place in two fonts is one).
 
 And the whole file (`whole_file`), when pdfminer cannot open it at all."""
 from __future__ import annotations
@@ -32,23 +41,27 @@ HEAD, TAIL = 3, 2  # pages always read by pdfminer at the start and the end of t
 SIMPLE = {"Type1", "TrueType", "MMType1"}  # fonts whose codes an /Encoding maps
 LATIN1 = re.compile(r"[\u00a1-\u00ff]")  # ã ç é in Portuguese or French are a few per cent, never a tenth
 UNMAPPED = re.compile(r"[\ufffd\ufffe\uffff]")
+INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
+MAX_OBJECTS = 20_000  # page objects (forms' included) PDFium is given; a page with more goes to pdfminer
 
 
 class FastPages:
     """PDFium's view of one PDF, opened on the first middle page asked for."""
 
-    def __init__(self, source, count: int) -> None:
+    def __init__(self, source, count: int, miner_doc=None) -> None:
         self._source = source
         self._count = count
         self._doc = None
-        self._failed = False
+        # the two engines must see the same pages in the same order: pdfminer walks /Kids and skips a
+        # repeated or typeless kid, PDFium trusts /Count; only a plain page tree is read by both
+        self._failed = count <= HEAD + TAIL or miner_doc is None or not _plain_tree(miner_doc, count)
 
     def wanted(self, number: int) -> bool:
         return self._count > HEAD + TAIL and HEAD < number <= self._count - TAIL and not self._failed
 
     def read(self, number: int, plumber_page) -> tuple[list, int, int, list[dict]] | None:
         """What pdf._page_lines gives for the page, read through PDFium; None: read it with pdfminer."""
-        if not self.wanted(number) or not _mapped_fonts_only(plumber_page):
+        if not self.wanted(number) or not _plain_page(plumber_page):
             return None
         doc = self._open()
         if doc is None:
@@ -60,6 +73,8 @@ class FastPages:
         except Exception:  # noqa: BLE001 — PDFium's errors have no common base: pdfminer reads the page
             return None
         try:
+            if _objects(page.raw, 0) > MAX_OBJECTS:  # PDFium's text page is quadratic on a crowded line
+                return None
             textpage = page.get_textpage()
             try:
                 harvested = _harvest(page, textpage.raw, float(plumber_page.height))
@@ -94,33 +109,92 @@ class FastPages:
             self._doc = None
 
 
-def _mapped_fonts_only(plumber_page) -> bool:
-    """Every font of the page and of its forms has a /ToUnicode map or a Latin /Encoding; pictures stand
-    on the page itself (a picture inside a form has its box in the form's space)."""
-    from pdfminer.pdftypes import resolve1
+def _plain_tree(doc, count: int) -> bool:
+    """The page tree is plain: every /Kids entry a distinct /Page or /Pages, the leaves as many as pdfminer's
+    pages and as the root's /Count."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
 
     try:
-        return _mapped(resolve1(getattr(plumber_page.page_obj, "resources", None)) or {}, 0, resolve1)
-    except Exception:  # noqa: BLE001 — a damaged resource dictionary: pdfminer's path copes or says why
+        root = resolve1(doc.catalog.get("Pages"))
+        if not isinstance(root, dict) or resolve1(root.get("Count")) != count:
+            return False
+        seen: set[int] = set()
+        leaves = 0
+        stack = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            kind = getattr(node.get("Type"), "name", None)
+            kids = resolve1(node.get("Kids"))
+            if kids is None:
+                if kind != "Page":
+                    return False
+                leaves += 1
+                continue
+            if kind != "Pages" or not isinstance(kids, list) or depth > 32:
+                return False
+            for kid in kids:
+                if not isinstance(kid, PDFObjRef) or kid.objid in seen:
+                    return False
+                seen.add(kid.objid)
+                child = resolve1(kid)
+                if not isinstance(child, dict):
+                    return False
+                stack.append((child, depth + 1))
+        return leaves == count
+    except Exception:  # noqa: BLE001 — a damaged tree: pdfminer reads every page
         return False
 
 
-def _mapped(resources, depth: int, resolve1) -> bool:
+def _plain_page(plumber_page) -> bool:
+    """The page may be read by PDFium: upright, every font (its forms' too) mapped to Unicode, no picture
+    inside a form, and no /ActualText anywhere in what it draws (PDFium shows the ActualText instead of
+    the glyphs; pdfminer reads the glyphs)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        if (getattr(plumber_page, "rotation", 0) or 0) % 360:
+            return False  # PDFium's boxes are in the unrotated page: a picture's crop would miss it
+        page = plumber_page.page_obj
+        streams: list = []
+        if not _mapped(resolve1(getattr(page, "resources", None)) or {}, 0, resolve1, streams):
+            return False
+        contents = page.contents if isinstance(page.contents, list) else [page.contents]
+        for stream in [*(resolve1(c) for c in contents), *streams]:
+            data = stream.get_data() if hasattr(stream, "get_data") else b""  # pdfminer's capped inflation
+            if b"ActualText" in data:
+                return False
+        for stream in streams:
+            if INLINE_IMAGE.search(stream.get_data()):
+                return False  # a picture drawn inside a form
+        return True
+    except Exception:  # noqa: BLE001 — a damaged resource dictionary, a stream over the cap: pdfminer's path
+        return False    # copes or says why
+
+
+def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
+    """Fonts mapped, here and in the forms (whose streams are added to `forms`); no picture XObject where a
+    form could draw it (a form's own resources, or a page's that also has forms)."""
     if not isinstance(resources, dict) or depth > 3:
         return False
     xobjects = resolve1(resources.get("XObject")) or {}
     fonts = resolve1(resources.get("Font")) or {}
-    if not isinstance(xobjects, dict) or not isinstance(fonts, dict):
+    properties = resolve1(resources.get("Properties")) or {}
+    if not isinstance(xobjects, dict) or not isinstance(fonts, dict) or not isinstance(properties, dict):
+        return False
+    if any("ActualText" in (resolve1(p) or {}) for p in properties.values()):
+        return False
+    kinds = [getattr(getattr(resolve1(x), "attrs", {}).get("Subtype"), "name", None) for x in xobjects.values()]
+    if any(k not in ("Image", "Form") for k in kinds) or ("Image" in kinds and ("Form" in kinds or depth)):
         return False
     for xobject in xobjects.values():
-        attrs = getattr(resolve1(xobject), "attrs", {})
-        subtype = getattr(attrs.get("Subtype"), "name", None)
-        if subtype == "Image" and depth == 0:
+        stream = resolve1(xobject)
+        if getattr(stream.attrs.get("Subtype"), "name", None) != "Form":
             continue
-        if subtype != "Form":
+        if len(forms) > 64:
             return False
-        inner = resolve1(attrs.get("Resources"))
-        if inner is not None and inner is not resources and not _mapped(inner, depth + 1, resolve1):
+        forms.append(stream)
+        inner = resolve1(stream.attrs.get("Resources"))
+        if inner is not None and inner is not resources and not _mapped(inner, depth + 1, resolve1, forms):
             return False
     for font in fonts.values():
         font = resolve1(font)
@@ -137,9 +211,10 @@ def _mapped(resources, depth: int, resolve1) -> bool:
 
 def _harvest(page, tp, height: float):
     """(characters as pdfplumber's dicts, images, style) of a page, or None when its text is suspect (see
-    the module's docstring). PDFium's line breaks are left out, its spaces kept (it marks a PDF's own space
-    glyphs as generated): the lines are made from the characters' boxes by pdfplumber's own clustering, as
-    for pdfminer's characters."""
+    the module's docstring). Lines are made from the characters' boxes by pdfplumber's own clustering, as for
+    pdfminer's characters. PDFium's line breaks are left out, and so are the spaces it makes up from gaps
+    (a kerned 1 3 9…), except where the PDF had its own space glyph, which PDFium trims from the end of a text
+    object and generates again: pdfminer has that space, and it keeps two numbers apart."""
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(tp)
@@ -147,23 +222,30 @@ def _harvest(page, tp, height: float):
         return None  # a page without text: a scan, a blank page, outlines — pdfminer's path judges
     box = raw.FS_RECTF()
     chars: list[dict] = []
-    for k in range(count):
+    ends_in_space: dict[int, bool] = {}
+    k = 0
+    while k < count:
         code = raw.FPDFText_GetUnicode(tp, k)
-        if code in (10, 13):
+        if raw.FPDFText_IsGenerated(tp, k):
+            if code == 32 and chars and k > 0 and _trimmed_space(raw, tp, k - 1, ends_in_space):
+                last = chars[-1]
+                chars.append({**last, "text": " ", "x0": last["x1"], "width": 0.0, "index": None})
+            k += 1
             continue
-        if raw.FPDFText_IsGenerated(tp, k):  # PDFium takes a PDF's own spaces for its own, without a box
-            if code != 32 or not chars:
-                continue
-            last = chars[-1]
-            x0 = x1 = last["x1"]
-            top, bottom = last["top"], last["bottom"]
-        elif raw.FPDFText_GetCharAngle(tp, k) != 0 or not raw.FPDFText_GetLooseCharBox(tp, k, box):
+        if raw.FPDFText_HasUnicodeMapError(tp, k):
+            return None  # a code the font's /ToUnicode does not map: pdfminer says (cid:N), NO_TEXT
+        if raw.FPDFText_GetCharAngle(tp, k) != 0 or not raw.FPDFText_GetLooseCharBox(tp, k, box):
             return None  # rotated or vertical text: pdfminer's path
-        else:
-            x0, x1, top, bottom = box.left, box.right, height - box.top, height - box.bottom
-        chars.append({"object_type": "char", "text": chr(code), "fontname": None, "upright": True,
+        text, step = chr(code), 1
+        if 0xD800 <= code < 0xDC00 and k + 1 < count:  # a character beyond the BMP: two UTF-16 units
+            low = raw.FPDFText_GetUnicode(tp, k + 1)
+            if 0xDC00 <= low < 0xE000:
+                text, step = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 2
+        x0, x1, top, bottom = box.left, box.right, height - box.top, height - box.bottom
+        chars.append({"object_type": "char", "text": text, "fontname": None, "upright": True,
                       "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0,
                       "height": bottom - top, "index": k})
+        k += step
     text = "".join(c["text"] for c in chars)
     if not text.strip():
         return None
@@ -184,6 +266,42 @@ def _harvest(page, tp, height: float):
         return size or None, color
 
     return chars, _images(page, height), style
+
+
+def _trimmed_space(raw, tp, before: int, cache: dict[int, bool]) -> bool:
+    """The text object of character `before` ends with a space glyph of its own."""
+    obj = raw.FPDFText_GetTextObject(tp, before)
+    if not obj:
+        return False
+    key = ctypes.addressof(obj.contents)
+    if key not in cache:
+        size = raw.FPDFTextObj_GetText(obj, tp, None, 0)
+        if size <= 2 or size > 1 << 20:
+            cache[key] = False
+        else:
+            buf = ctypes.create_string_buffer(size)
+            raw.FPDFTextObj_GetText(obj, tp, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+            cache[key] = buf.raw[: size - 2].decode("utf-16-le", "replace").endswith(" ")
+    return cache[key]
+
+
+def _objects(parent, depth: int, form: bool = False) -> int:
+    """How many page objects a page (or a form) holds, its forms' own included."""
+    import pypdfium2.raw as raw
+
+    count_of, get = (raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject) if form else \
+        (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject)
+    n = max(0, count_of(parent))
+    if n > MAX_OBJECTS:
+        return n
+    total = n
+    for k in range(n):
+        obj = get(parent, k)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM and depth < 4:
+            total += _objects(obj, depth + 1, form=True)
+            if total > MAX_OBJECTS:
+                break
+    return total
 
 
 def _images(page, height: float) -> tuple[dict, ...]:
