@@ -125,3 +125,42 @@ def test_a_screenshot_on_a_rotated_page_is_read(tmp_path):
     path = ten_pages(tmp_path / "rotated.pdf", {6: b"q 450 0 0 100 72 400 cm /Im1 Do Q"}, extra=[screenshot()],
                      page_extra=b"/Rotate 90", resources=b"<< /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >>")
     assert located(check(path), "PII_ID") == ["第6页·图片1（识别自图片）"]
+
+
+# ------------------------------------------------------------------------------ a second review's cases
+def test_actual_text_spelled_with_a_name_escape_does_not_hide_the_numbers(tmp_path):
+    marked = b"/Span << /Actual#54ext (party dues) >> BDC " + lines([f"ID {ID}"], 600) + b" EMC"
+    assert located(check(ten_pages(tmp_path / "escaped.pdf", {6: marked})), "PII_ID") == ["第6页"]
+
+
+def test_digits_each_their_own_text_object_are_still_numbers(tmp_path):
+    def spaced(text: str, y: int, size: float) -> bytes:
+        out, x = b"", 72.0
+        for ch in text:
+            out += b"BT /F1 %g Tf 1 0 0 1 %.2f %d Tm (%s) Tj ET " % (size, x, y, ch.encode())
+            x += 0.556 * size + 2.6  # 2.6 pt apart: no word break for pdfplumber
+        return out
+
+    report = check(ten_pages(tmp_path / "digits.pdf", {6: spaced(ID, 600, 10.5) + spaced(MOBILE, 570, 12)}))
+    assert [located(report, code) for code in ("PII_ID", "PII_PHONE")] == [["第6页"]] * 2
+
+
+def test_a_number_in_two_fonts_of_different_ascent_is_one_line(tmp_path):
+    descriptor = (b"<< /Type /FontDescriptor /FontName /Foo /Flags 32 /FontBBox [0 -200 1000 1200] /ItalicAngle 0 "
+                  b"/Ascent 1200 /Descent -200 /CapHeight 700 /StemV 80 >>")
+    tall = (b"<< /Type /Font /Subtype /TrueType /BaseFont /Foo /FirstChar 32 /LastChar 90 /Widths ["
+            + b" ".join([b"556"] * 59) + b"] /Encoding /WinAnsiEncoding /FontDescriptor 4 0 R >>")
+    halves = b"BT /F1 12 Tf 1 0 0 1 72 600 Tm (110105194) Tj /F2 12 Tf (91231002X) Tj ET"
+    path = ten_pages(tmp_path / "fonts.pdf", {6: halves}, fonts=b"/F1 3 0 R /F2 5 0 R", extra=[descriptor, tall])
+    assert located(check(path), "PII_ID") == ["第6页"]
+
+
+def test_an_inline_picture_inside_a_form_keeps_its_place(tmp_path):
+    from pipeline.read.pdf import read_pdf
+
+    form = stream(b"q 300 0 0 200 0 0 cm BI/W 1/H 1/CS/G/BPC 8 ID \x80 EI Q",
+                  "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << >>")
+    path = ten_pages(tmp_path / "inline.pdf", {6: b"q 1 0 0 1 100 200 cm /Fm1 Do Q"}, extra=[form],
+                     resources=b"<< /Font << /F1 3 0 R >> /XObject << /Fm1 4 0 R >> >>")
+    refs = read_pdf(path, 500).pictures
+    assert [(r.page, tuple(round(v) for v in r.box)) for r in refs] == [(6, (100, 442, 400, 642))]

@@ -41,7 +41,10 @@ HEAD, TAIL = 3, 2  # pages always read by pdfminer at the start and the end of t
 SIMPLE = {"Type1", "TrueType", "MMType1"}  # fonts whose codes an /Encoding maps
 LATIN1 = re.compile(r"[\u00a1-\u00ff]")  # ã ç é in Portuguese or French are a few per cent, never a tenth
 UNMAPPED = re.compile(r"[\ufffd\ufffe\uffff]")
-INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
+INLINE_IMAGE = re.compile(rb"BI(?=[\s/])")  # an inline picture (or a string that looks like one: pdfminer then)
+ESCAPED_NAME = re.compile(rb"/[^\s/\[\]()<>{}%]*#[0-9A-Fa-f]{2}")  # /Actual#54ext is /ActualText
+NUMBERISH = re.compile(r"[0-9０-９Xx]")  # what a personal number is made of
+WORD_GAP = 3.0  # pdfplumber's x_tolerance: a wider gap between two characters is a word break
 MAX_OBJECTS = 20_000  # page objects (forms' included) PDFium is given; a page with more goes to pdfminer
 
 
@@ -161,7 +164,7 @@ def _plain_page(plumber_page) -> bool:
         contents = page.contents if isinstance(page.contents, list) else [page.contents]
         for stream in [*(resolve1(c) for c in contents), *streams]:
             data = stream.get_data() if hasattr(stream, "get_data") else b""  # pdfminer's capped inflation
-            if b"ActualText" in data:
+            if b"ActualText" in data or ESCAPED_NAME.search(data):
                 return False
         for stream in streams:
             if INLINE_IMAGE.search(stream.get_data()):
@@ -212,39 +215,50 @@ def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
 def _harvest(page, tp, height: float):
     """(characters as pdfplumber's dicts, images, style) of a page, or None when its text is suspect (see
     the module's docstring). Lines are made from the characters' boxes by pdfplumber's own clustering, as for
-    pdfminer's characters. PDFium's line breaks are left out, and so are the spaces it makes up from gaps
-    (a kerned 1 3 9…), except where the PDF had its own space glyph, which PDFium trims from the end of a text
-    object and generates again: pdfminer has that space, and it keeps two numbers apart."""
+    pdfminer's characters. PDFium's line breaks are left out, and so are the spaces it makes up: where the
+    gap is a word break for pdfplumber too, the space adds nothing; where it is not, PDFium either made it up
+    from a kern (1 3 9… of a letter-spaced number) or trimmed the PDF's own space glyph from the end of a
+    text object and generated it again (which keeps two numbers apart). It cannot tell which: next to a digit
+    the page is pdfminer's; between words or Chinese characters the space is dropped (a word joined to the
+    next changes no finding). Boxes are pdfminer's vertically (the font size about the baseline, not each font's ascent:
+    an ID in two fonts must stay one line)."""
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(tp)
     if count <= 0:
         return None  # a page without text: a scan, a blank page, outlines — pdfminer's path judges
     box = raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[dict] = []
-    ends_in_space: dict[int, bool] = {}
+    made_up = False  # PDFium generated a space before the next character
     k = 0
     while k < count:
         code = raw.FPDFText_GetUnicode(tp, k)
         if raw.FPDFText_IsGenerated(tp, k):
-            if code == 32 and chars and k > 0 and _trimmed_space(raw, tp, k - 1, ends_in_space):
-                last = chars[-1]
-                chars.append({**last, "text": " ", "x0": last["x1"], "width": 0.0, "index": None})
+            made_up = made_up or code == 32
             k += 1
             continue
         if raw.FPDFText_HasUnicodeMapError(tp, k):
             return None  # a code the font's /ToUnicode does not map: pdfminer says (cid:N), NO_TEXT
-        if raw.FPDFText_GetCharAngle(tp, k) != 0 or not raw.FPDFText_GetLooseCharBox(tp, k, box):
+        if (raw.FPDFText_GetCharAngle(tp, k) != 0 or not raw.FPDFText_GetLooseCharBox(tp, k, box)
+                or not raw.FPDFText_GetCharOrigin(tp, k, ox, oy) or not raw.FPDFText_GetMatrix(tp, k, matrix)):
             return None  # rotated or vertical text: pdfminer's path
         text, step = chr(code), 1
         if 0xD800 <= code < 0xDC00 and k + 1 < count:  # a character beyond the BMP: two UTF-16 units
             low = raw.FPDFText_GetUnicode(tp, k + 1)
             if 0xDC00 <= low < 0xE000:
                 text, step = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 2
-        x0, x1, top, bottom = box.left, box.right, height - box.top, height - box.bottom
+        # vertically as pdfminer: the font size above and below the baseline, whatever the font's ascent says
+        size = raw.FPDFText_GetFontSize(tp, k) * math.hypot(matrix.c, matrix.d)
+        x0, x1, top, bottom = box.left, box.right, height - oy.value - 0.8 * size, height - oy.value + 0.2 * size
+        if (made_up and chars and abs(chars[-1]["top"] - top) < 1.0 and x0 - chars[-1]["x1"] < WORD_GAP
+                and (NUMBERISH.match(text) or NUMBERISH.match(chars[-1]["text"]))):
+            return None  # a space PDFium put by a digit where pdfplumber sees no gap: made up or the PDF's own?
+        made_up = False
         chars.append({"object_type": "char", "text": text, "fontname": None, "upright": True,
                       "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0,
-                      "height": bottom - top, "index": k})
+                      "height": bottom - top, "index": k, "size": size})
         k += step
     text = "".join(c["text"] for c in chars)
     if not text.strip():
@@ -259,30 +273,9 @@ def _harvest(page, tp, height: float):
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         color = (r.value / 255, g.value / 255, b.value / 255) if raw.FPDFText_GetFillColor(tp, k, r, g, b, a) \
             else None
-        size = raw.FPDFText_GetFontSize(tp, k)  # in text space: 360 under a text matrix of 0.05 is 18 pt
-        matrix = raw.FS_MATRIX()
-        if size and raw.FPDFText_GetMatrix(tp, k, matrix):
-            size *= math.hypot(matrix.c, matrix.d)
-        return size or None, color
+        return char.get("size") or None, color
 
     return chars, _images(page, height), style
-
-
-def _trimmed_space(raw, tp, before: int, cache: dict[int, bool]) -> bool:
-    """The text object of character `before` ends with a space glyph of its own."""
-    obj = raw.FPDFText_GetTextObject(tp, before)
-    if not obj:
-        return False
-    key = ctypes.addressof(obj.contents)
-    if key not in cache:
-        size = raw.FPDFTextObj_GetText(obj, tp, None, 0)
-        if size <= 2 or size > 1 << 20:
-            cache[key] = False
-        else:
-            buf = ctypes.create_string_buffer(size)
-            raw.FPDFTextObj_GetText(obj, tp, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
-            cache[key] = buf.raw[: size - 2].decode("utf-16-le", "replace").endswith(" ")
-    return cache[key]
 
 
 def _objects(parent, depth: int, form: bool = False) -> int:
