@@ -215,13 +215,12 @@ def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
 def _harvest(page, tp, height: float):
     """(characters as pdfplumber's dicts, images, style) of a page, or None when its text is suspect (see
     the module's docstring). Lines are made from the characters' boxes by pdfplumber's own clustering, as for
-    pdfminer's characters. PDFium's line breaks are left out, and so are the spaces it makes up: where the
-    gap is a word break for pdfplumber too, the space adds nothing; where it is not, PDFium either made it up
-    from a kern (1 3 9… of a letter-spaced number) or trimmed the PDF's own space glyph from the end of a
-    text object and generated it again (which keeps two numbers apart). It cannot tell which: next to a digit
-    the page is pdfminer's; between words or Chinese characters the space is dropped (a word joined to the
-    next changes no finding). Boxes are pdfminer's vertically (the font size about the baseline, not each font's ascent:
-    an ID in two fonts must stay one line)."""
+    pdfminer's characters. PDFium's line breaks are left out; its spaces are kept, as a word break (an ID
+    after 身份证号 or a letter stays a number of its own), except between two digits where pdfplumber sees no
+    gap: PDFium either made it up from a kern (1 3 9… of a letter-spaced number) or trimmed the PDF's own
+    space glyph from the end of a text object and generated it again (which keeps two numbers apart), and
+    it cannot tell which, so that page is pdfminer's. Boxes are pdfminer's vertically (the font size about
+    the baseline, not each font's ascent: an ID in two fonts must stay one line)."""
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(tp)
