@@ -217,9 +217,10 @@ def _harvest(page, tp, height: float):
     the module's docstring). Lines are made from the characters' boxes by pdfplumber's own clustering, as for
     pdfminer's characters. PDFium's line breaks are left out; its spaces are kept, as a word break (an ID
     after 身份证号 or a letter stays a number of its own), except between two digits where pdfplumber sees no
-    gap: PDFium either made it up from a kern (1 3 9… of a letter-spaced number) or trimmed the PDF's own
-    space glyph from the end of a text object and generated it again (which keeps two numbers apart), and
-    it cannot tell which, so that page is pdfminer's. Boxes are pdfminer's vertically (the font size about
+    gap. Inside one text object such a space is made up from a kern (1 3 9… of a letter-spaced number: a
+    space of the PDF's own there is never marked generated) and is dropped; between two text objects it may
+    also be the PDF's own space glyph, trimmed from the end of the first object and generated again (which
+    keeps two numbers apart): PDFium cannot tell which, so that page is pdfminer's. Boxes are pdfminer's vertically (the font size about
     the baseline, not each font's ascent: an ID in two fonts must stay one line)."""
     import pypdfium2.raw as raw
 
@@ -251,9 +252,15 @@ def _harvest(page, tp, height: float):
         # vertically as pdfminer: the font size above and below the baseline, whatever the font's ascent says
         size = raw.FPDFText_GetFontSize(tp, k) * math.hypot(matrix.c, matrix.d)
         x0, x1, top, bottom = box.left, box.right, height - oy.value - 0.8 * size, height - oy.value + 0.2 * size
-        if (made_up and chars and abs(chars[-1]["top"] - top) < 1.0 and x0 - chars[-1]["x1"] < WORD_GAP
-                and (NUMBERISH.match(text) or NUMBERISH.match(chars[-1]["text"]))):
-            return None  # a space PDFium put by a digit where pdfplumber sees no gap: made up or the PDF's own?
+        if made_up and chars:
+            last = chars[-1]
+            if (abs(last["top"] - top) < 1.0 and x0 - last["x1"] < WORD_GAP and NUMBERISH.match(text)
+                    and NUMBERISH.match(last["text"])):
+                if not _same_object(raw, tp, last["index"], k):
+                    return None  # between two text objects: made up, or the PDF's own space trimmed? pdfminer
+                # within one text object a space of the PDF's own is never generated: a kern, dropped
+            else:
+                chars.append({**last, "text": " ", "x0": last["x1"], "width": 0.0, "index": None})
         made_up = False
         chars.append({"object_type": "char", "text": text, "fontname": None, "upright": True,
                       "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0,
@@ -275,6 +282,14 @@ def _harvest(page, tp, height: float):
         return char.get("size") or None, color
 
     return chars, _images(page, height), style
+
+
+def _same_object(raw, tp, a: int | None, b: int) -> bool:
+    """Characters a and b of the text page were drawn by one text object (one Tj or TJ)."""
+    if a is None:
+        return False
+    first, second = raw.FPDFText_GetTextObject(tp, a), raw.FPDFText_GetTextObject(tp, b)
+    return bool(first) and bool(second) and ctypes.addressof(first.contents) == ctypes.addressof(second.contents)
 
 
 def _objects(parent, depth: int, form: bool = False) -> int:
