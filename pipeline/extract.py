@@ -89,8 +89,8 @@ def secrecy_hit(draft: Draft, rules: Rules) -> tuple[Block, str, str | None, str
 
 
 def _secrecy_places(draft: Draft, rules: Rules) -> Iterator[tuple[Block, str]]:
-    """The first paragraphs and the cells of any table among them (a 版头 laid out as a table), then
-    every page-header and footer line."""
+    """The first paragraphs and the cells of any table among them (a 版头 laid out as a table), any later
+    paragraph that is a starred mark alone, and every page-header and footer line."""
     paras = 0
     for block in draft.blocks:
         if block.kind == "row" and paras < rules.secret_search_blocks:
@@ -98,8 +98,18 @@ def _secrecy_places(draft: Draft, rules: Rules) -> Iterator[tuple[Block, str]]:
         elif block.kind in ("para", "page") and paras < rules.secret_search_blocks:
             paras += 1
             yield block, block.text
+        elif block.kind in ("para", "page") and _starred_alone(block.text, rules):
+            yield block, block.text  # 秘密★1年 standing alone further on: an attachment's own 版头
         elif block.kind in ("header", "footer", "aside"):  # comments, notes, properties … anywhere
             yield block, block.text
+
+
+def _starred_alone(text: str, rules: Rules) -> bool:
+    """A paragraph that is nothing but a starred mark (机密★5年): unambiguous wherever it stands; a sentence
+    that mentions 秘密★ is not one."""
+    t = squeeze(text)
+    m = rules.secret_mark.match(t)
+    return m is not None and len(t) - m.end() <= 2
 
 
 def _mark(block: Block, text: str, rules: Rules) -> tuple[Block, str, str | None, str] | None:

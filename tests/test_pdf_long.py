@@ -112,3 +112,19 @@ def test_a_picture_on_a_middle_page_keeps_its_page_and_box(tmp_path):
     Image.new("RGB", (400, 200), "white").save(picture)
     refs = read_pdf(long_pdf(tmp_path / "pic.pdf", ["见下图。"], picture=picture), 500).pictures
     assert [(r.page, tuple(round(v) for v in r.box)) for r in refs] == [(6, (100, 442, 300, 542))]
+
+
+def test_a_starred_mark_alone_deep_in_a_document_blocks_it(tmp_path):
+    from fixtures import make_docx
+
+    body = ["关于做好2026年度党费收缴工作的通知", *[f"（{k}）党费收缴和使用情况按季度在党内公开。" for k in range(1, 21)],
+            "附件2", "秘密★1年", "参会人员名单"]
+    assert located(check(make_docx(tmp_path / "annex.docx", body)), "SECRET") == ["第23段"]
+
+
+def test_a_sentence_naming_a_starred_mark_deep_in_a_document_does_not_block(tmp_path):
+    from fixtures import make_docx
+
+    body = ["关于做好2026年度保密工作的通知", *[f"（{k}）各支部要加强保密管理。" for k in range(1, 21)],
+            "严禁在非涉密计算机上处理标有秘密★1年等密级标志的文件。"]
+    assert located(check(make_docx(tmp_path / "talk.docx", body)), "SECRET") == []
