@@ -216,16 +216,17 @@ def _open_error(e: Exception) -> InputError:
     return InputError("PDF 文件已损坏或不完整，无法打开；请重新导出 PDF（或放入原始 .docx）后再放入。", "CORRUPT")
 
 
-def _page_lines(page, harvest=None) -> tuple[list[_Line], int, int, list[dict]]:
+def _page_lines(page, harvested=None) -> tuple[list[_Line], int, int, list[dict]]:
     """The lines of a page (fake-bold doubles removed: a glyph printed 2–4 times over itself to look bold),
     its character count, how many of them are drawn in fonts without a mapping to Unicode, and its images.
-    harvest() gives the characters and images (default: pdfminer's, _objects) and how to learn a
-    character's size and fill colour (asked of the first character of each line only)."""
+    `harvested`: PDFium's characters, images and how to learn a character's size and fill colour (asked of
+    the first character of each line only); default pdfminer's (_objects). PDFium only reads pages whose
+    fonts are all mapped (pdf_pdfium._plain_page), so none of its characters is counted as unmapped."""
     from pdfplumber.utils import chars_to_textmap
 
-    chars, images, style = harvest() if harvest else (*_objects(page), _style)
+    chars, images, style = harvested or (*_objects(page), _style)
     chars = _without_doubles(chars)
-    without = _unmapped_fonts(page)
+    without = set() if harvested else _unmapped_fonts(page)
     textmap = chars_to_textmap(chars, layout=False, layout_bbox=page.bbox, layout_width=page.width,
                                layout_height=page.height)
     out = []

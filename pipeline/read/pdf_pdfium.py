@@ -60,7 +60,7 @@ class FastPages:
         self._failed = count <= HEAD + TAIL or miner_doc is None or not _plain_tree(miner_doc, count)
 
     def wanted(self, number: int) -> bool:
-        return self._count > HEAD + TAIL and HEAD < number <= self._count - TAIL and not self._failed
+        return not self._failed and HEAD < number <= self._count - TAIL
 
     def read(self, number: int, plumber_page) -> tuple[list, int, int, list[dict]] | None:
         """What pdf._page_lines gives for the page, read through PDFium; None: read it with pdfminer."""
@@ -81,9 +81,7 @@ class FastPages:
             textpage = page.get_textpage()
             try:
                 harvested = _harvest(page, textpage.raw, float(plumber_page.height))
-                if harvested is None:
-                    return None
-                return _page_lines(plumber_page, lambda: harvested)
+                return _page_lines(plumber_page, harvested) if harvested else None
             finally:
                 textpage.close()
         finally:
@@ -162,13 +160,10 @@ def _plain_page(plumber_page) -> bool:
         if not _mapped(resolve1(getattr(page, "resources", None)) or {}, 0, resolve1, streams):
             return False
         contents = page.contents if isinstance(page.contents, list) else [page.contents]
-        for stream in [*(resolve1(c) for c in contents), *streams]:
+        for stream, form in [*((resolve1(c), False) for c in contents), *((s, True) for s in streams)]:
             data = stream.get_data() if hasattr(stream, "get_data") else b""  # pdfminer's capped inflation
-            if b"ActualText" in data or ESCAPED_NAME.search(data):
-                return False
-        for stream in streams:
-            if INLINE_IMAGE.search(stream.get_data()):
-                return False  # a picture drawn inside a form
+            if b"ActualText" in data or ESCAPED_NAME.search(data) or (form and INLINE_IMAGE.search(data)):
+                return False  # PDFium would show the ActualText; a picture drawn inside a form
         return True
     except Exception:  # noqa: BLE001 — a damaged resource dictionary, a stream over the cap: pdfminer's path
         return False    # copes or says why

@@ -89,20 +89,14 @@ def cache_dir(settings: Settings) -> Path:
     return settings.root / ".cache" / "site-html"
 
 
-def prepare_documents(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> int:
+def prepare_documents(settings: Settings, ledger: Ledger, rules: Rules, item_id: str) -> None:
     """Convert the documents an item shows, when it is pre-disclosed or published: the conversion is part of
     disclosing it (~10 ms a document), so a build finds every document converted — a first build of a
-    1,000-item ledger converts nothing. Returns how many were converted; a failure is logged and leaves the
-    conversion to the next build."""
+    1,000-item ledger converts nothing. A failure is logged and leaves the conversion to the next build."""
     try:
-        converter = Converter(cache_dir(settings))
-        files = documents_of(settings, ledger, ledger.item(item_id), rules)
-        missing = sum(not converter.has(sha) for sha in files)
-        converter.prepare(files, workers=1)
-        return missing
+        Converter(cache_dir(settings)).prepare(documents_of(settings, ledger, ledger.item(item_id), rules), workers=1)
     except Exception as e:  # noqa: BLE001 — the recorded decision stands; the build converts what is missing
         log.warning("事项 %s 的网页版文稿未能预先生成（网站生成时会补上）：%s", item_id, e)
-        return 0
 
 
 def _inputs(value: bytes | Path | Lazy, salt: str) -> str | None:
