@@ -164,3 +164,55 @@ def test_an_inline_picture_inside_a_form_keeps_its_place(tmp_path):
                      resources=b"<< /Font << /F1 3 0 R >> /XObject << /Fm1 4 0 R >> >>")
     refs = read_pdf(path, 500).pictures
     assert [(r.page, tuple(round(v) for v in r.box)) for r in refs] == [(6, (100, 442, 400, 642))]
+
+
+# ------------------------------------------------------------------------------ this session's cases
+def fast_read(path: Path, number: int):
+    """What PDFium's path gives for page `number` (None: the page is pdfminer's)."""
+    import pdfplumber
+
+    from pipeline.read.pdf_pdfium import FastPages
+
+    with pdfplumber.open(path) as pdf:
+        fast = FastPages(str(path), len(pdf.pages), pdf.doc)
+        try:
+            return fast.read(number, pdf.pages[number - 1])
+        finally:
+            fast.close()
+
+
+def middle_text(path: Path) -> list[str]:
+    from pipeline.read import read_draft
+    from pipeline.read.limits import Limits
+
+    return [b.text for b in read_draft(path, Limits()).blocks if b.location == "第6页"]
+
+
+def test_a_chart_axis_drawn_after_its_label_reads_in_place_through_pdfium(tmp_path):
+    # a map's scale: the numbers with their own spaces, then the unit drawn to their left on the same line
+    axis = b"BT /F1 9 Tf 1 0 0 1 300 600 Tm (0 150 300 ) Tj ET BT /F1 9 Tf 1 0 0 1 72 600 Tm (75 km) Tj ET"
+    path = ten_pages(tmp_path / "axis.pdf", {6: axis})
+    assert fast_read(path, 6) is not None
+    assert "75 km 0 150 300" in middle_text(path)
+
+
+def test_a_number_drawn_in_pieces_out_of_order_is_one_number(tmp_path):
+    # 110105 · a label far to the left · 19491231002X right after the first piece: one ID, not two numbers
+    width = 6 * 0.556 * 12  # Helvetica's digits are 556/1000 em
+    pieces = (b"BT /F1 12 Tf 1 0 0 1 200 600 Tm (110105) Tj ET BT /F1 12 Tf 1 0 0 1 72 600 Tm (ID) Tj ET "
+              b"BT /F1 12 Tf 1 0 0 1 %.2f 600 Tm (19491231002X) Tj ET" % (200 + width))
+    assert "ID 11010519491231002X" in middle_text(ten_pages(tmp_path / "pieces.pdf", {6: pieces}))
+
+
+WINGDINGS = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Wingdings /Encoding /Identity-H /DescendantFonts [<< "
+             b"/Type /Font /Subtype /CIDFontType2 /BaseFont /Wingdings /CIDSystemInfo << /Registry (Adobe) "
+             b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >> ] >>")
+
+
+def test_a_check_box_in_a_font_without_a_map_is_cid_text_through_pdfium(tmp_path):
+    # a questionnaire's ☐ in Wingdings (Type0, no /ToUnicode: pdfminer gives (cid:200)) before an answer
+    line = b"BT /F2 12 Tf 1 0 0 1 72 600 Tm <00C8> Tj /F1 12 Tf ( ID 11010519491231002X) Tj ET"
+    path = ten_pages(tmp_path / "boxes.pdf", {6: line}, fonts=b"/F1 3 0 R /F2 4 0 R", extra=[WINGDINGS])
+    assert fast_read(path, 6) is not None
+    assert middle_text(path)[-1] == "(cid:200) ID 11010519491231002X"
+    assert located(check(path), "PII_ID") == ["第6页"]

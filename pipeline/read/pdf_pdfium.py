@@ -26,7 +26,6 @@ And the whole file (`whole_file`), when pdfminer cannot open it at all."""
 from __future__ import annotations
 
 import ctypes
-import math
 import re
 from typing import TYPE_CHECKING
 
@@ -44,6 +43,7 @@ UNMAPPED = re.compile(r"[\ufffd\ufffe\uffff]")
 INLINE_IMAGE = re.compile(rb"BI(?=[\s/])")  # an inline picture (or a string that looks like one: pdfminer then)
 ESCAPED_NAME = re.compile(rb"/[^\s/\[\]()<>{}%]*#[0-9A-Fa-f]{2}")  # /Actual#54ext is /ActualText
 NUMBERISH = re.compile(r"[0-9０-９Xx]")  # what a personal number is made of
+GENERATED = (32, 13, 10)  # the only characters PDFium's text page makes up (seen on every peer, corpus and real PDF)
 WORD_GAP = 3.0  # pdfplumber's x_tolerance: a wider gap between two characters is a word break
 MAX_OBJECTS = 20_000  # page objects (forms' included) PDFium is given; a page with more goes to pdfminer
 
@@ -64,7 +64,8 @@ class FastPages:
 
     def read(self, number: int, plumber_page) -> tuple[list, int, int, list[dict]] | None:
         """What pdf._page_lines gives for the page, read through PDFium; None: read it with pdfminer."""
-        if not self.wanted(number) or not _plain_page(plumber_page):
+        cids = _plain_page(plumber_page) if self.wanted(number) else None
+        if cids is None:
             return None
         doc = self._open()
         if doc is None:
@@ -80,7 +81,7 @@ class FastPages:
                 return None
             textpage = page.get_textpage()
             try:
-                harvested = _harvest(page, textpage.raw, float(plumber_page.height))
+                harvested = _harvest(page, textpage.raw, float(plumber_page.height), cids)
                 return _page_lines(plumber_page, harvested) if harvested else None
             finally:
                 textpage.close()
@@ -146,32 +147,65 @@ def _plain_tree(doc, count: int) -> bool:
         return False
 
 
-def _plain_page(plumber_page) -> bool:
-    """The page may be read by PDFium: upright, every font (its forms' too) mapped to Unicode, no picture
+def _plain_page(plumber_page) -> frozenset[str] | None:
+    """None, or the page may be read by PDFium: upright, every font (its forms' too) mapped to Unicode or
+    one whose every code pdfminer gives as (cid:N) (the names of those fonts are the answer), no picture
     inside a form, and no /ActualText anywhere in what it draws (PDFium shows the ActualText instead of
     the glyphs; pdfminer reads the glyphs)."""
     from pdfminer.pdftypes import resolve1
 
     try:
         if (getattr(plumber_page, "rotation", 0) or 0) % 360:
-            return False  # PDFium's boxes are in the unrotated page: a picture's crop would miss it
+            return None  # PDFium's boxes are in the unrotated page: a picture's crop would miss it
         page = plumber_page.page_obj
         streams: list = []
-        if not _mapped(resolve1(getattr(page, "resources", None)) or {}, 0, resolve1, streams):
-            return False
+        cids: set[str] = set()
+        fonts = _Fonts(getattr(getattr(plumber_page, "pdf", None), "rsrcmgr", None), cids)
+        if not _mapped(resolve1(getattr(page, "resources", None)) or {}, 0, resolve1, streams, fonts):
+            return None
         contents = page.contents if isinstance(page.contents, list) else [page.contents]
         for stream, form in [*((resolve1(c), False) for c in contents), *((s, True) for s in streams)]:
             data = stream.get_data() if hasattr(stream, "get_data") else b""  # pdfminer's capped inflation
             if b"ActualText" in data or ESCAPED_NAME.search(data) or (form and INLINE_IMAGE.search(data)):
-                return False  # PDFium would show the ActualText; a picture drawn inside a form
-        return True
+                return None  # PDFium would show the ActualText; a picture drawn inside a form
+        return frozenset(cids)
     except Exception:  # noqa: BLE001 — a damaged resource dictionary, a stream over the cap: pdfminer's path
-        return False    # copes or says why
+        return None     # copes or says why
 
 
-def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
-    """Fonts mapped, here and in the forms (whose streams are added to `forms`); no picture XObject where a
-    form could draw it (a form's own resources, or a page's that also has forms)."""
+class _Fonts:
+    """Which of a page's unmapped fonts PDFium may read: a Type0 font in Identity-H without /ToUnicode,
+    for which pdfminer (the PDF's own resource manager: the font is parsed once for both engines) has no
+    map at all, from its embedded font's cmap either: every code is (cid:N) to pdfminer, which is what
+    _harvest writes for it (and a code PDFium maps there sends the page back to pdfminer)."""
+
+    def __init__(self, manager, cids: set[str]) -> None:
+        self._manager = manager
+        self.cids = cids
+
+    def cid_only(self, ref, font: dict) -> bool:
+        from pdfminer.pdftypes import PDFObjRef, resolve1
+
+        encoding = getattr(font.get("Encoding"), "name", None)
+        if self._manager is None or getattr(font.get("Subtype"), "name", None) != "Type0" or encoding != "Identity-H":
+            return False
+        parsed = self._manager.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, font)
+        if getattr(parsed, "unicode_map", True) is not None or parsed.is_vertical():
+            return False
+        # PDFium names a Type0 font by its descendant's /BaseFont, which may differ from the font's own
+        descendant = resolve1((resolve1(font.get("DescendantFonts")) or [None])[0])
+        descendant = descendant if isinstance(descendant, dict) else {}
+        descriptor = resolve1(descendant.get("FontDescriptor"))
+        descriptor = descriptor if isinstance(descriptor, dict) else {}
+        names = (font.get("BaseFont"), descendant.get("BaseFont"), descriptor.get("FontName"))
+        self.cids.update(n.name for n in names if isinstance(getattr(n, "name", None), str))
+        return True
+
+
+def _mapped(resources, depth: int, resolve1, forms: list, known: _Fonts) -> bool:
+    """Fonts mapped (or known to pdfminer as unmapped: `known`), here and in the forms (whose streams are
+    added to `forms`); no picture XObject where a form could draw it (a form's own resources, or a page's
+    that also has forms)."""
     if not isinstance(resources, dict) or depth > 3:
         return False
     xobjects = resolve1(resources.get("XObject")) or {}
@@ -192,10 +226,10 @@ def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
             return False
         forms.append(stream)
         inner = resolve1(stream.attrs.get("Resources"))
-        if inner is not None and inner is not resources and not _mapped(inner, depth + 1, resolve1, forms):
+        if inner is not None and inner is not resources and not _mapped(inner, depth + 1, resolve1, forms, known):
             return False
-    for font in fonts.values():
-        font = resolve1(font)
+    for ref in fonts.values():
+        font = resolve1(ref)
         if not isinstance(font, dict):
             return False
         subtype = getattr(font.get("Subtype"), "name", None)
@@ -203,11 +237,13 @@ def _mapped(resources, depth: int, resolve1, forms: list) -> bool:
             continue
         if subtype in SIMPLE and font.get("Encoding") is not None:
             continue  # a Latin encoding; a Chinese font behind one shows as Latin-1 letters: LATIN1
+        if known.cid_only(ref, font):
+            continue  # Wingdings' check boxes on a questionnaire
         return False
     return True
 
 
-def _harvest(page, tp, height: float):
+def _harvest(page, tp, height: float, cids: frozenset[str] = frozenset()):
     """(characters as pdfplumber's dicts, images, style) of a page, or None when its text is suspect (see
     the module's docstring). Lines are made from the characters' boxes by pdfplumber's own clustering, as for
     pdfminer's characters. PDFium's line breaks are left out; its spaces are kept, as a word break (an ID
@@ -215,8 +251,11 @@ def _harvest(page, tp, height: float):
     gap. Inside one text object such a space is made up from a kern (1 3 9… of a letter-spaced number: a
     space of the PDF's own there is never marked generated) and is dropped; between two text objects it may
     also be the PDF's own space glyph, trimmed from the end of the first object and generated again (which
-    keeps two numbers apart): PDFium cannot tell which, so that page is pdfminer's. Boxes are pdfminer's vertically (the font size about
-    the baseline, not each font's ascent: an ID in two fonts must stay one line)."""
+    keeps two numbers apart): PDFium cannot tell which, so that page is pdfminer's. Where the next character
+    is drawn elsewhere (a map's labels, a chart's axis: the objects are not in reading order) the space is
+    kept, unless another digit stands right after the first one on its line (_digit_after). Boxes are
+    pdfminer's vertically (the font size about the baseline, not each font's ascent: an ID in two fonts must
+    stay one line). A character of a font in `cids` is (cid:N), as pdfminer gives it."""
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(tp)
@@ -226,41 +265,58 @@ def _harvest(page, tp, height: float):
     matrix = raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[dict] = []
+    fonts: dict[int, str | None] = {}  # text object → its font's name, asked once per object
+    spaced: list[dict] = []  # digits a made-up space follows where the next character drawn is elsewhere
     made_up = False  # PDFium generated a space before the next character
     k = 0
     while k < count:
         code = raw.FPDFText_GetUnicode(tp, k)
-        if raw.FPDFText_IsGenerated(tp, k):
+        if code in GENERATED and raw.FPDFText_IsGenerated(tp, k):  # PDFium makes up only spaces and breaks
             made_up = made_up or code == 32
             k += 1
             continue
-        if raw.FPDFText_HasUnicodeMapError(tp, k):
+        unmapped = raw.FPDFText_HasUnicodeMapError(tp, k)
+        if cids and _font_of(raw, tp, k, fonts) in cids:
+            if not unmapped:
+                return None  # PDFium maps a code pdfminer does not know: the engines differ, pdfminer's path
+            text = f"(cid:{code})"  # pdfminer's text for it; read/textlayer.py weighs how many there are
+        elif unmapped:
             return None  # a code the font's /ToUnicode does not map: pdfminer says (cid:N), NO_TEXT
-        if (raw.FPDFText_GetCharAngle(tp, k) != 0 or not raw.FPDFText_GetLooseCharBox(tp, k, box)
-                or not raw.FPDFText_GetCharOrigin(tp, k, ox, oy) or not raw.FPDFText_GetMatrix(tp, k, matrix)):
-            return None  # rotated or vertical text: pdfminer's path
-        text, step = chr(code), 1
-        if 0xD800 <= code < 0xDC00 and k + 1 < count:  # a character beyond the BMP: two UTF-16 units
+        else:
+            text = None
+        # upright as pdfminer's: neither rotated, skewed nor mirrored (FPDFText_GetCharAngle is the matrix's)
+        if (not raw.FPDFText_GetMatrix(tp, k, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0
+                or not raw.FPDFText_GetLooseCharBox(tp, k, box) or not raw.FPDFText_GetCharOrigin(tp, k, ox, oy)):
+            return None  # rotated, skewed or vertical text: pdfminer's path
+        step = 1
+        if text is None:
+            text = chr(code)
+        if len(text) == 1 and 0xD800 <= code < 0xDC00 and k + 1 < count:  # a character beyond the BMP: two UTF-16 units
             low = raw.FPDFText_GetUnicode(tp, k + 1)
             if 0xDC00 <= low < 0xE000:
                 text, step = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 2
         # vertically as pdfminer: the font size above and below the baseline, whatever the font's ascent says
-        size = raw.FPDFText_GetFontSize(tp, k) * math.hypot(matrix.c, matrix.d)
+        size = raw.FPDFText_GetFontSize(tp, k) * matrix.d
         x0, x1, top, bottom = box.left, box.right, height - oy.value - 0.8 * size, height - oy.value + 0.2 * size
         if made_up and chars:
             last = chars[-1]
-            if (abs(last["top"] - top) < 1.0 and x0 - last["x1"] < WORD_GAP and NUMBERISH.match(text)
-                    and NUMBERISH.match(last["text"])):
+            numeric = NUMBERISH.match(last["text"])
+            if (numeric and NUMBERISH.match(text) and abs(last["top"] - top) < 1.0 and last["x0"] < x0
+                    and x0 - last["x1"] < WORD_GAP):
                 if not _same_object(raw, tp, last["index"], k):
                     return None  # between two text objects: made up, or the PDF's own space trimmed? pdfminer
                 # within one text object a space of the PDF's own is never generated: a kern, dropped
             else:
                 chars.append({**last, "text": " ", "x0": last["x1"], "width": 0.0, "index": None})
+                if numeric:
+                    spaced.append(last)
         made_up = False
         chars.append({"object_type": "char", "text": text, "fontname": None, "upright": True,
                       "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0,
                       "height": bottom - top, "index": k, "size": size})
         k += step
+    if spaced and _digit_after(chars, spaced):
+        return None  # the space PDFium made up may split a number drawn in pieces out of order: pdfminer
     text = "".join(c["text"] for c in chars)
     if not text.strip():
         return None
@@ -277,6 +333,42 @@ def _harvest(page, tp, height: float):
         return char.get("size") or None, color
 
     return chars, _images(page, height), style
+
+
+def _digit_after(chars: list[dict], digits: list[dict]) -> bool:
+    """Some digit a made-up space follows has another digit drawn right after it on its line, by a later or
+    an earlier text object (the next character PDFium read was elsewhere: a map's labels, a chart's axis). Did
+    the PDF print a space there? PDFium cannot tell, pdfminer can. A grid of 1-point cells keeps it linear."""
+    grid: dict[tuple[int, int], list[dict]] = {}
+    for c in chars:
+        if NUMBERISH.match(c["text"]):
+            grid.setdefault((int(c["top"]), int(c["x0"])), []).append(c)
+    for d in digits:
+        row, first, end = int(d["top"]), int(d["x0"]), int(d["x1"] + WORD_GAP)
+        if end - first > 200:
+            return True  # a glyph hundreds of points wide: not worth a search
+        for y in (row - 1, row, row + 1):
+            for x in range(first, end + 1):
+                for c in grid.get((y, x), ()):
+                    if c is not d and abs(c["top"] - d["top"]) < 1.0 and d["x0"] < c["x0"] < d["x1"] + WORD_GAP:
+                        return True
+    return False
+
+
+def _font_of(raw, tp, k: int, names: dict[int, str | None]) -> str | None:
+    """The base font name of character k's text object (cached in `names` by the object's address)."""
+    obj = raw.FPDFText_GetTextObject(tp, k)
+    if not obj:
+        return None
+    address = ctypes.addressof(obj.contents)
+    if address not in names:
+        font = raw.FPDFTextObj_GetFont(obj)
+        size = raw.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
+        buffer = ctypes.create_string_buffer(max(1, size))
+        if size:
+            raw.FPDFFont_GetBaseFontName(font, buffer, size)
+        names[address] = buffer.value.decode("latin-1") if size else None
+    return names[address]
 
 
 def _same_object(raw, tp, a: int | None, b: int) -> bool:
