@@ -95,8 +95,9 @@ DEFAULT_MASKS = Masks()
 @dataclass(frozen=True)
 class PictureRef:
     """A picture inside a file whose text is to be read by OCR: where the clerk finds it, and where it is
-    in the file — a .docx's image part, or a PDF page (1-based) and the picture's box on it in points
-    (x0, top, x1, bottom, from the top left corner)."""
+    in the file — a .docx's image part, or a PDF page (1-based) and the picture's box on it in the PDF's
+    own coordinates (x0, y0, x1, y1 in points, y up: before the page's /Rotate and whatever its MediaBox
+    or CropBox origin)."""
 
     location: str  # 第3段后·图片, 表1第2行·图片, 第2页·图片
     part: str = ""

@@ -179,7 +179,7 @@ def _pictures(images: list[dict], number: int) -> list[PictureRef]:
     for i in images:
         x0, top, x1, bottom = (float(i[k]) for k in ("x0", "top", "x1", "bottom"))
         if min(x1 - x0, bottom - top) >= PICTURE_MIN_PT and (x1 - x0) * (bottom - top) >= PICTURE_MIN_AREA_PT:
-            out.append(PictureRef(f"第{number}页·图片{len(out) + 1}", page=number, box=(x0, top, x1, bottom)))
+            out.append(PictureRef(f"第{number}页·图片{len(out) + 1}", page=number, box=i["user"]))
     return out
 
 
@@ -273,13 +273,27 @@ def _objects(page) -> tuple[list[dict], list[dict]]:
                     "non_stroking_color": color if isinstance(color, tuple) else (color,)})
             elif isinstance(obj, LTImage):
                 images.append({"x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": height - obj.y1 + mb_top,
-                               "bottom": height - obj.y0 + mb_top})
+                               "bottom": height - obj.y0 + mb_top, "user": _user_box(page.page_obj, obj.bbox)})
             elif isinstance(obj, LTContainer):
                 stack.append(iter(obj._objs))
                 break
         else:
             stack.pop()
     return chars, images
+
+
+def _user_box(page, box) -> tuple[float, float, float, float]:
+    """A box of pdfminer's layout (the page turned by its /Rotate, the MediaBox's corner at 0, 0) in the
+    PDF's own coordinates (user space, y up): pdfminer's page matrix (PDFPageInterpreter.process_page) undone."""
+    (x0, y0, x1, y1), (mx0, my0, mx1, my1) = box, page.mediabox
+    rotate = page.rotate % 360
+    if rotate == 90:
+        return mx1 - y1, x0 + my0, mx1 - y0, x1 + my0
+    if rotate == 180:
+        return mx1 - x1, my1 - y1, mx1 - x0, my1 - y0
+    if rotate == 270:
+        return y0 + mx0, my1 - x1, y1 + mx0, my1 - x0
+    return x0 + mx0, y0 + my0, x1 + mx0, y1 + my0
 
 
 def _without_doubles(chars: list[dict], tolerance: float = 1.0) -> list[dict]:

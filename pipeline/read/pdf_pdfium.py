@@ -406,7 +406,8 @@ def _images(page, height: float) -> tuple[dict, ...]:
     for k in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, k)
         if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE and raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
-            out.append({"x0": l.value, "x1": r.value, "top": height - t.value, "bottom": height - b.value})
+            out.append({"x0": l.value, "x1": r.value, "top": height - t.value, "bottom": height - b.value,
+                        "user": (l.value, b.value, r.value, t.value)})
     return tuple(out)
 
 

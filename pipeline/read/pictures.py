@@ -17,12 +17,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..model import Block, Draft, PictureRef
+from ..model import Block, Draft, PictureRef, Unchecked
 from .limits import Limits
 
 MARK = "（识别自图片）"
 MIN_SIDE, MIN_AREA = 48, 60_000  # px: smaller than a line of text at screen size (icons, logos, red rules)
 MAX_PICTURES = 20  # per document; a photo album of a report is not OCR'd picture by picture
+CUT_SHARE = 0.05  # a picture this much outside its page's CropBox has pixels no reader sees, but the file holds
+CUT = "图片有部分在页面显示范围（裁剪框）之外，看不到的部分未识别，但原图仍完整保存在文件中；请人工核对原图"
 
 
 def read_pictures(draft: Draft, source: Path, limits: Limits, cpu_clock=time.process_time) -> Draft:
@@ -39,7 +41,9 @@ def read_pictures(draft: Draft, source: Path, limits: Limits, cpu_clock=time.pro
     if not ocr.available():
         return _noted(draft, f"文中有 {len(listed)} 张图片，图片中的文字未检查（安装文字识别组件后可自动识别：{ocr.EXTRA}）")
     unreadable: list[str] = []
-    candidates = (_pdf_pictures if draft.format == "pdf" else _docx_pictures)(source, listed, limits, unreadable)
+    cut: list[str] = []  # pictures partly outside their page's CropBox
+    candidates = _pdf_pictures(source, listed, limits, unreadable, cut) if draft.format == "pdf" else \
+        _docx_pictures(source, listed, limits, unreadable)
     deadline = cpu_clock() + limits.max_ocr_page_seconds
     blocks: list[Block] = []
     done, rest, late = 0, [], []
@@ -70,6 +74,8 @@ def read_pictures(draft: Draft, source: Path, limits: Limits, cpu_clock=time.pro
     if unreadable:
         notes.append(f"{'、'.join(unreadable[:6])} 的图片无法解码，其中的文字未检查，请人工核对")
     reason = draft.no_text_reason
+    if cut:
+        draft = replace(draft, unchecked=draft.unchecked + tuple(Unchecked(where, CUT, "picture") for where in cut))
     if blocks:
         notes.append(f"已识别 {len(blocks)} 张图片中的文字（识别自图片，可能有误）")
         if reason and reason.endswith(UNREAD_PICTURES):  # a pasted scan: read now, still to be checked by hand
@@ -107,10 +113,11 @@ def _docx_pictures(docx: Path, listed: tuple[PictureRef, ...], limits: Limits, b
             yield hashlib.sha256(data).hexdigest(), where[part], make
 
 
-def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits, bad: list[str]):
+def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits, bad: list[str], cut: list[str]):
     """Each picture's box on its page, the largest box first, rendered when its turn comes by PDFium at
     ocr.RENDER_DPI within the pixel budget: what the reader sees there, whatever the image's own resolution
-    or filters."""
+    or filters. A picture partly (more than CUT_SHARE) or wholly outside the page's CropBox is added to
+    `cut`: its hidden pixels are in the file all the same."""
     import pypdfium2 as pdfium
 
     from . import ocr
@@ -124,29 +131,49 @@ def _pdf_pictures(pdf: Path, listed: tuple[PictureRef, ...], limits: Limits, bad
         return
     try:
         def area(ref: PictureRef) -> float:
-            x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
-            return -(x1 - x0) * (bottom - top)
+            x0, y0, x1, y1 = ref.box or (0.0, 0.0, 0.0, 0.0)
+            return -(x1 - x0) * (y1 - y0)
 
         for ref in sorted(listed, key=area):
-            x0, top, x1, bottom = ref.box or (0.0, 0.0, 0.0, 0.0)
+            x0, y0, x1, y1 = ref.box or (0.0, 0.0, 0.0, 0.0)
 
-            def make(ref=ref, x0=x0, top=top, x1=x1, bottom=bottom):
+            def make(ref=ref):
                 try:
                     page = doc[ref.page - 1]
                     if ocr.oversized_image(page, limits.max_unzipped_bytes):  # PDFium would decode it whole
                         bad.append(ref.location)
                         return None
-                    width, height = page.get_size()
-                    scale = ocr.page_scale(x1 - x0, bottom - top, limits.max_ocr_pixels)
-                    crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+                    crop, shown = _crop(page, ref.box or (0.0, 0.0, 0.0, 0.0))
+                    if shown < 1 - CUT_SHARE:
+                        cut.append(ref.location)
+                    if crop is None:
+                        return None  # wholly outside the page's CropBox: nothing of it to render
+                    (left, bottom, right, top), (width, height) = crop, page.get_size()
+                    scale = ocr.page_scale(width - left - right, height - bottom - top, limits.max_ocr_pixels)
                     return page.render(scale=scale, crop=crop).to_pil().convert("RGB")
                 except Exception:  # noqa: BLE001 — PDFium's errors have no common base
                     bad.append(ref.location)
                     return None
 
-            yield f"{digest}:{ref.page}:{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}", [ref.location], make
+            yield f"{digest}:{ref.page}:{x0:.0f},{y0:.0f},{x1:.0f},{y1:.0f}", [ref.location], make
     finally:
         doc.close()
+
+
+def _crop(page, box: tuple[float, float, float, float]) -> tuple[tuple[float, float, float, float] | None, float]:
+    """What PDFium's render must cut off the shown page (left, bottom, right, top, as the page is shown:
+    after its /Rotate, within its CropBox) to leave the picture whose box is in the PDF's own coordinates
+    (None when no part of it is shown), and the share of the picture that is shown."""
+    cl, cb, cr, ct = page.get_bbox()  # the CropBox within the MediaBox, in the PDF's own coordinates
+    x0, y0, x1, y1 = max(box[0], cl), max(box[1], cb), min(box[2], cr), min(box[3], ct)
+    if not (x1 > x0 and y1 > y0):
+        return None, 0.0
+    whole = (box[2] - box[0]) * (box[3] - box[1])
+    shown = (x1 - x0) * (y1 - y0) / whole if whole > 0 else 1.0
+    left, bottom, right, top = x0 - cl, y0 - cb, cr - x1, ct - y1  # unturned
+    turned = {0: (left, bottom, right, top), 90: (bottom, right, top, left), 180: (right, top, left, bottom),
+              270: (top, left, bottom, right)}  # /Rotate turns the page clockwise
+    return turned.get(page.get_rotation() % 360, (left, bottom, right, top)), shown
 
 
 def picture_of(data: bytes, max_pixels: int | None = None):
