@@ -98,18 +98,19 @@ def _secrecy_places(draft: Draft, rules: Rules) -> Iterator[tuple[Block, str]]:
         elif block.kind in ("para", "page") and paras < rules.secret_search_blocks:
             paras += 1
             yield block, block.text
-        elif block.kind in ("para", "page") and _starred_alone(block.text, rules):
-            yield block, block.text  # 秘密★1年 standing alone further on: an attachment's own 版头
+        elif block.kind in ("para", "page") and _mark_alone(block.text, rules):
+            yield block, block.text  # 秘密★1年 or 密级：秘密 standing alone further on: an attachment's own 版头
         elif block.kind in ("header", "footer", "aside"):  # comments, notes, properties … anywhere
             yield block, block.text
 
 
-def _starred_alone(text: str, rules: Rules) -> bool:
-    """A paragraph that is nothing but a starred mark (机密★5年): unambiguous wherever it stands; a sentence
-    that mentions 秘密★ is not one."""
+def _mark_alone(text: str, rules: Rules) -> bool:
+    """A paragraph that is nothing but a starred mark (机密★5年) or a labelled one (密级：秘密): unambiguous
+    wherever it stands; a sentence that mentions 秘密★ is not one, nor is a bare 秘密 (a heading, a level
+    listed in a 保密 lesson) past the head."""
     t = squeeze(text)
     m = rules.secret_mark.match(t)
-    return m is not None and len(t) - m.end() <= 2
+    return (m is not None and len(t) - m.end() <= 2) or (t.startswith("密级") and rules.secret_alone.match(t) is not None)
 
 
 def _mark(block: Block, text: str, rules: Rules) -> tuple[Block, str, str | None, str] | None:

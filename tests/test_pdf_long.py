@@ -122,6 +122,14 @@ def test_a_starred_mark_alone_deep_in_a_document_blocks_it(tmp_path):
     assert located(check(make_docx(tmp_path / "annex.docx", body)), "SECRET") == ["第23段"]
 
 
+def test_a_labelled_mark_alone_deep_in_a_document_blocks_it(tmp_path):
+    from fixtures import make_docx
+
+    body = ["关于做好2026年度党费收缴工作的通知", *[f"（{k}）党费收缴和使用情况按季度在党内公开。" for k in range(1, 21)],
+            "附件2", "密级：机密", "参会人员名单"]
+    assert located(check(make_docx(tmp_path / "annex.docx", body)), "SECRET") == ["第23段"]
+
+
 def test_a_sentence_naming_a_starred_mark_deep_in_a_document_does_not_block(tmp_path):
     from fixtures import make_docx
 
